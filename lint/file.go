@@ -1,0 +1,186 @@
+package lint
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/dockerfile"
+	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/taskdef"
+)
+
+// Kind is the kind of an input file.
+type Kind int
+
+// The input kinds.
+const (
+	Unknown Kind = iota
+	Dockerfile
+	TaskDef
+)
+
+func (k Kind) String() string {
+	return [...]string{"unknown", "Dockerfile", "ECS task definition"}[k]
+}
+
+// KindFromName tells a file's kind from its name alone.
+func KindFromName(name string) Kind {
+	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+	lower := strings.ToLower(base)
+	switch {
+	case lower == "dockerfile" || lower == "containerfile",
+		strings.HasPrefix(lower, "dockerfile.") || strings.HasPrefix(lower, "containerfile."),
+		strings.HasSuffix(lower, ".dockerfile") || strings.HasSuffix(lower, ".containerfile"):
+		return Dockerfile
+	}
+	return Unknown
+}
+
+// IsTaskDef reports whether src is a JSON task definition: its top level, or
+// its top-level "taskDefinition", holds "containerDefinitions".
+func IsTaskDef(src []byte) bool {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if !bytes.Contains(src, []byte(`"containerDefinitions"`)) {
+		return false
+	}
+	doc, err := jsonpos.Parse(src)
+	return err == nil && taskdef.Root(doc) != nil
+}
+
+// Detect tells a file's kind from its name, else from its content. A file
+// with a .json name is a task definition when it is one, or when it does not
+// parse (so its syntax error is reported).
+func Detect(name string, src []byte) Kind {
+	if k := KindFromName(name); k != Unknown {
+		return k
+	}
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
+	if bytes.HasPrefix(trimmed, []byte("{")) {
+		return TaskDef
+	}
+	if _, err := dockerfile.Parse(src); err == nil {
+		return Dockerfile
+	}
+	return Unknown
+}
+
+// File is a parsed input and the containers it describes.
+type File struct {
+	Path    string
+	Kind    Kind
+	Lines   *source.Lines
+	Docker  *dockerfile.File
+	TaskDef *taskdef.TaskDef
+	Targets []*Target
+}
+
+// Target is one container whose process chain gracelint predicts: the final
+// image of a Dockerfile or one container of a task definition.
+type Target struct {
+	Name string
+	// Chain is nil when the command is not known from this file.
+	Chain *chain.Chain
+	// Anchor is where findings about a missing setting point.
+	Anchor source.Span
+	Image  *Image             // for a Dockerfile
+	ECS    *taskdef.Container // for a task definition
+	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
+	// this file does not show (an ECS command run by the image's ENTRYPOINT,
+	// or a CMD under a base image's ENTRYPOINT).
+	EntrypointUnknown bool
+}
+
+// InputError is an input that could not be read or parsed.
+type InputError struct {
+	File      string
+	Line, Col int // 0 when the error has no position
+	Msg       string
+}
+
+func (e *InputError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Parse parses src as kind and builds its targets. Errors that leave parts
+// of the file usable come back with a non-nil File.
+func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
+	f := &File{Path: name, Kind: kind, Lines: source.NewLines(src)}
+	errAt := func(off int, msg string) *InputError {
+		p := f.Lines.Pos(off)
+		return &InputError{File: name, Line: p.Line, Col: p.Col, Msg: msg}
+	}
+	switch kind {
+	case Dockerfile:
+		df, err := dockerfile.Parse(src)
+		if err != nil {
+			var de *dockerfile.Error
+			if errors.As(err, &de) {
+				return nil, []*InputError{{File: name, Line: de.Line, Col: 1, Msg: de.Msg}}
+			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
+		}
+		f.Docker = df
+		if t := dockerTarget(df); t != nil {
+			f.Targets = append(f.Targets, t)
+		}
+		return f, nil
+	case TaskDef:
+		body := src
+		if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+			body = append(bytes.Repeat([]byte(" "), 3), body[3:]...) // keep offsets
+		}
+		doc, err := jsonpos.Parse(body)
+		if err != nil {
+			var se *jsonpos.SyntaxError
+			if errors.As(err, &se) {
+				return nil, []*InputError{errAt(se.Offset, "invalid JSON: "+se.Msg)}
+			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
+		}
+		root := taskdef.Root(doc)
+		if root == nil {
+			return nil, []*InputError{errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition"`)}
+		}
+		td, ferrs := taskdef.Parse(root)
+		var errs []*InputError
+		for _, e := range ferrs {
+			var fe *taskdef.FieldError
+			if errors.As(e, &fe) {
+				errs = append(errs, errAt(fe.Offset, fe.Msg))
+			}
+		}
+		f.TaskDef = td
+		for _, c := range td.Containers {
+			f.Targets = append(f.Targets, ecsTarget(f.Lines, c))
+		}
+		return f, errs
+	}
+	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
+}
+
+// Run parses one input and runs rules over it. Findings come sorted by
+// position.
+func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*InputError) {
+	f, errs := Parse(name, src, kind)
+	if f == nil {
+		return nil, errs
+	}
+	var findings []Finding
+	for _, r := range rules {
+		r.Check(&Pass{File: f, rule: r, findings: &findings})
+	}
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Span.Start.Offset, b.Span.Start.Offset), strings.Compare(a.Rule.ID, b.Rule.ID))
+	})
+	return findings, errs
+}

@@ -1,0 +1,103 @@
+// Package lint is gracelint's core: it parses one input, builds the process
+// chain of every container the input describes, runs the rules over them and
+// returns findings. It does no I/O.
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/source"
+)
+
+// Severity orders findings; higher is worse.
+type Severity int
+
+// The severities.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// ParseSeverity parses "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for _, v := range []Severity{Info, Warning, Error} {
+		if strings.EqualFold(s, v.String()) {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Rule is one check. Its metadata is a contract: IDs and names never change.
+type Rule struct {
+	ID       string
+	Name     string
+	Severity Severity // the usual severity; a finding may say otherwise
+	Summary  string
+	Check    func(*Pass)
+}
+
+// DocsURL is where the rule's documentation lives.
+func (r *Rule) DocsURL() string {
+	return "https://github.com/gracelint/gracelint/blob/main/docs/rules/" + r.ID + ".md"
+}
+
+// Finding is one problem in one file.
+type Finding struct {
+	Rule     *Rule
+	Severity Severity
+	File     string
+	Span     source.Span
+	Message  string
+	// Suggestion is the exact replacement text a person would write.
+	Suggestion string
+	Fix        *Fix
+}
+
+// Fix is a set of edits that, applied together, resolves a finding.
+type Fix struct {
+	Description string // a verb phrase: "Insert exec before the sidekiq command"
+	Safe        bool   // safe fixes never change what the container does beyond the finding
+	Edits       []TextEdit
+}
+
+// TextEdit replaces the bytes of Span in the finding's file with NewText.
+type TextEdit struct {
+	Span    source.Span
+	NewText string
+}
+
+// Pass is what a rule sees of one file.
+type Pass struct {
+	File     *File
+	rule     *Rule
+	findings *[]Finding
+}
+
+// Report records a finding of the running rule at span with the rule's
+// severity.
+func (p *Pass) Report(span source.Span, message, suggestion string) {
+	p.ReportSeverity(p.rule.Severity, span, message, suggestion)
+}
+
+// ReportSeverity records a finding with an explicit severity.
+func (p *Pass) ReportSeverity(sev Severity, span source.Span, message, suggestion string) {
+	*p.findings = append(*p.findings, Finding{
+		Rule: p.rule, Severity: sev, File: p.File.Path, Span: span,
+		Message: message, Suggestion: suggestion,
+	})
+}

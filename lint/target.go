@@ -1,0 +1,167 @@
+package lint
+
+import (
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/dockerfile"
+	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/taskdef"
+)
+
+// Image is the configuration a Dockerfile's final stage gives its image.
+type Image struct {
+	Stage *dockerfile.Stage
+	// BaseImage is the external image the final stage's lineage starts from.
+	BaseImage  string
+	Entrypoint *Setting // nil when no stage of the lineage sets it
+	Cmd        *Setting // nil when unset, or reset by a later ENTRYPOINT
+}
+
+// Setting is a CMD or ENTRYPOINT as the image records it.
+type Setting struct {
+	Instr *dockerfile.Instruction
+	// Argv is what the image runs: a shell form's string with the shell
+	// (SHELL, or /bin/sh -c) in front.
+	Argv []chain.Arg
+	// Shell is the SHELL instruction in effect for a shell form, or nil for
+	// the default /bin/sh -c.
+	Shell *dockerfile.Instruction
+}
+
+// resolve follows FROM <stage> to compute the image config of stage s,
+// as BuildKit's dispatcher does.
+func resolve(s *dockerfile.Stage) *Image {
+	img := &Image{Stage: s, BaseImage: s.Base}
+	var shellInstr *dockerfile.Instruction
+	if s.BaseStage != nil {
+		base := resolve(s.BaseStage)
+		img.BaseImage, img.Entrypoint, img.Cmd = base.BaseImage, base.Entrypoint, base.Cmd
+		shellInstr = base.shell()
+	}
+	cmdSet := false
+	for _, in := range s.Instructions {
+		switch in.Keyword {
+		case "SHELL":
+			shellInstr = in
+		case "CMD":
+			img.Cmd, cmdSet = setting(in, shellInstr), true
+		case "ENTRYPOINT":
+			img.Entrypoint = setting(in, shellInstr)
+			if !cmdSet {
+				img.Cmd = nil // an ENTRYPOINT resets a CMD not set in its own stage
+			}
+		}
+	}
+	if img.Cmd != nil && len(img.Cmd.Argv) == 0 {
+		img.Cmd = nil
+	}
+	if img.Entrypoint != nil && len(img.Entrypoint.Argv) == 0 {
+		img.Entrypoint = nil
+	}
+	return img
+}
+
+// shell returns the SHELL instruction in effect at the end of the stage's
+// lineage, or nil for the default /bin/sh -c.
+func (img *Image) shell() *dockerfile.Instruction {
+	for s := img.Stage; s != nil; s = s.BaseStage {
+		for i := len(s.Instructions) - 1; i >= 0; i-- {
+			if s.Instructions[i].Keyword == "SHELL" {
+				return s.Instructions[i]
+			}
+		}
+	}
+	return nil
+}
+
+func setting(in *dockerfile.Instruction, shellInstr *dockerfile.Instruction) *Setting {
+	st := &Setting{Instr: in}
+	if in.ShellForm {
+		st.Shell = shellInstr
+		if shellInstr != nil {
+			st.Argv = args(shellInstr.Args)
+		} else {
+			st.Argv = []chain.Arg{{Value: "/bin/sh", Span: in.Span}, {Value: "-c", Span: in.Span}}
+		}
+	}
+	st.Argv = append(st.Argv, args(in.Args)...)
+	return st
+}
+
+func args(in []dockerfile.Arg) []chain.Arg {
+	out := make([]chain.Arg, len(in))
+	for i, a := range in {
+		out[i] = chain.Arg{Value: a.Value, Span: a.Span}
+	}
+	return out
+}
+
+func dockerTarget(df *dockerfile.File) *Target {
+	final := df.Stages[len(df.Stages)-1]
+	img := resolve(final)
+	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: img.Entrypoint == nil}
+	var argv []chain.Arg
+	if img.Entrypoint != nil {
+		argv = append(argv, img.Entrypoint.Argv...)
+		t.Anchor = img.Entrypoint.Instr.Span
+	}
+	if img.Cmd != nil {
+		argv = append(argv, img.Cmd.Argv...)
+		if img.Entrypoint == nil {
+			t.Anchor = img.Cmd.Instr.Span
+		}
+	}
+	if len(argv) == 0 {
+		return t
+	}
+	sh, why := chain.ImageShell(img.BaseImage)
+	t.Chain = chain.Walk(argv, chain.Options{Sh: sh, ShWhy: why})
+	return t
+}
+
+func ecsTarget(lines *source.Lines, c *taskdef.Container) *Target {
+	name := "container"
+	if c.Def.Name != nil {
+		name = *c.Def.Name
+	}
+	t := &Target{Name: name, ECS: c, Anchor: span(lines, c.Node)}
+	if n := c.Field("name"); n != nil {
+		t.Anchor = span(lines, n)
+	}
+	var argv []chain.Arg
+	ep, cmd := c.Field("entryPoint"), c.Field("command")
+	if c.Def.EntryPoint != nil {
+		argv = append(argv, arrayArgs(lines, ep)...)
+	} else {
+		t.EntrypointUnknown = true
+	}
+	if c.Def.Command != nil {
+		argv = append(argv, arrayArgs(lines, cmd)...)
+	}
+	if len(argv) == 0 {
+		return t
+	}
+	image := ""
+	if c.Def.Image != nil {
+		image = *c.Def.Image
+	}
+	opt := chain.Options{}
+	opt.Sh, opt.ShWhy = chain.ImageShell(image)
+	if c.InitProcessEnabled() {
+		opt.PlatformInit = "initProcessEnabled"
+	}
+	t.Chain = chain.Walk(argv, opt)
+	return t
+}
+
+func span(lines *source.Lines, n *jsonpos.Node) source.Span {
+	return lines.Span(n.Start, n.End)
+}
+
+func arrayArgs(lines *source.Lines, n *jsonpos.Node) []chain.Arg {
+	out := make([]chain.Arg, len(n.Elems))
+	for i, e := range n.Elems {
+		out[i] = chain.Arg{Value: e.Str, Span: span(lines, e)}
+	}
+	return out
+}

@@ -1,0 +1,289 @@
+// Package dockerfile parses Dockerfiles with BuildKit's own parser and adds
+// what BuildKit leaves out: the byte span of every instruction and of every
+// argument of CMD, ENTRYPOINT and SHELL.
+package dockerfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// File is a parsed Dockerfile.
+type File struct {
+	Lines  *source.Lines
+	Escape rune
+	Stages []*Stage
+}
+
+// Stage is one FROM and the instructions under it.
+type Stage struct {
+	Index int
+	Name  string // the AS name, lower-cased; empty when unnamed
+	// Base is the FROM argument with the ARGs declared before the first FROM
+	// expanded.
+	Base string
+	// BaseStage is the earlier stage Base names, or nil for an image.
+	BaseStage    *Stage
+	From         *Instruction
+	Instructions []*Instruction // after FROM, in file order
+}
+
+// Instruction is one Dockerfile instruction with its position.
+type Instruction struct {
+	Keyword string               // upper case: "CMD", "ENTRYPOINT", ...
+	Command instructions.Command // BuildKit's typed instruction
+	Span    source.Span          // the whole instruction, continuation lines included
+	// ArgsSpan covers the arguments, after the keyword and any flags.
+	ArgsSpan source.Span
+	// Args holds, for CMD, ENTRYPOINT and SHELL, each exec-form array element
+	// with its own span, or for the shell form the one command string.
+	Args []Arg
+	// ShellForm is true for a CMD or ENTRYPOINT that /bin/sh -c (or SHELL) runs.
+	ShellForm bool
+	// JSONError says why arguments that look like an exec-form array are not
+	// one: BuildKit then silently runs them as shell form.
+	JSONError string
+}
+
+// Arg is one argument and where it is written.
+type Arg struct {
+	Value string
+	Span  source.Span
+}
+
+// Error is a Dockerfile that BuildKit rejects, at a 1-based line.
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Parse parses src. BuildKit's own errors come back as *Error.
+func Parse(src []byte) (*File, error) {
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, locate(err)
+	}
+	stages, metaArgs, err := instructions.Parse(res.AST, nil)
+	if err != nil {
+		return nil, locate(err)
+	}
+	f := &File{Lines: source.NewLines(src), Escape: res.EscapeToken}
+	if len(stages) == 0 {
+		return nil, &Error{Line: 1, Msg: "no FROM instruction"}
+	}
+	nodes := res.AST.Children
+	// Instructions before the first FROM are global ARGs.
+	next := 0
+	for next < len(nodes) && !strings.EqualFold(nodes[next].Value, "from") {
+		next++
+	}
+	lex := shell.NewLex(res.EscapeToken)
+	env := metaEnv(metaArgs)
+	for i, st := range stages {
+		s := &Stage{Index: i, Name: strings.ToLower(st.Name), Base: st.BaseName}
+		if w, _, err := lex.ProcessWord(st.BaseName, env); err == nil {
+			s.Base = w
+		}
+		for _, prev := range f.Stages {
+			if prev.Name != "" && strings.EqualFold(prev.Name, s.Base) {
+				s.BaseStage = prev
+			}
+		}
+		s.From = f.instruction(nodes[next], nil)
+		next++
+		for _, c := range st.Commands {
+			s.Instructions = append(s.Instructions, f.instruction(nodes[next], c))
+			next++
+		}
+		f.Stages = append(f.Stages, s)
+	}
+	return f, nil
+}
+
+// metaEnv holds the defaults of the ARGs declared before the first FROM,
+// which FROM may use.
+type metaEnv []instructions.ArgCommand
+
+func (m metaEnv) Get(key string) (string, bool) {
+	for i := len(m) - 1; i >= 0; i-- {
+		for _, kv := range m[i].Args {
+			if kv.Key == key && kv.Value != nil {
+				return *kv.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+func (m metaEnv) Keys() []string {
+	var keys []string
+	for _, a := range m {
+		for _, kv := range a.Args {
+			keys = append(keys, kv.Key)
+		}
+	}
+	return keys
+}
+
+func locate(err error) error {
+	line := 1
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		line = le.Locations[0][0].Start.Line
+	}
+	msg := err.Error()
+	if le != nil && le.Unwrap() != nil {
+		msg = le.Unwrap().Error()
+	}
+	return &Error{Line: line, Msg: msg}
+}
+
+func (f *File) instruction(n *parser.Node, c instructions.Command) *Instruction {
+	l, s := f.Lines, f.Lines.Bytes()
+	start, end := l.LineStart(n.StartLine), l.LineEnd(n.EndLine)
+	if len(n.Heredocs) > 0 {
+		end = l.LineEnd(n.StartLine)
+	}
+	for start < end && isSpace(s[start]) {
+		start++
+	}
+	for end > start && isSpace(s[end-1]) {
+		end--
+	}
+	in := &Instruction{Keyword: strings.ToUpper(n.Value), Command: c, Span: l.Span(start, end)}
+
+	// The arguments start after the keyword and the flags.
+	a := start + len(n.Value)
+	for range len(n.Flags) + 1 {
+		a = f.skipBlank(a, end)
+		if a < end && s[a] == '-' {
+			for a < end && !isSpace(s[a]) {
+				a++
+			}
+		}
+	}
+	a = f.skipBlank(a, end)
+	in.ArgsSpan = l.Span(a, end)
+
+	var line instructions.ShellDependantCmdLine
+	switch c := c.(type) {
+	case *instructions.CmdCommand:
+		line = c.ShellDependantCmdLine
+	case *instructions.EntrypointCommand:
+		line = c.ShellDependantCmdLine
+	case *instructions.ShellCommand:
+		line = instructions.ShellDependantCmdLine{CmdLine: c.Shell}
+	default:
+		return in
+	}
+	in.ShellForm = line.PrependShell
+	if line.PrependShell {
+		for _, v := range line.CmdLine {
+			in.Args = append(in.Args, Arg{Value: v, Span: in.ArgsSpan})
+		}
+		if text := strings.TrimSpace(strings.Join(line.CmdLine, " ")); strings.HasPrefix(text, "[") {
+			var v []string
+			if err := json.Unmarshal([]byte(text), &v); err != nil {
+				in.JSONError = err.Error()
+			} else {
+				in.JSONError = "it is not a single-line JSON array of strings"
+			}
+		}
+		return in
+	}
+	spans := f.arraySpans(a, end)
+	for i, v := range line.CmdLine {
+		sp := in.ArgsSpan
+		if len(spans) == len(line.CmdLine) {
+			sp = spans[i]
+		}
+		in.Args = append(in.Args, Arg{Value: v, Span: sp})
+	}
+	return in
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// skipBlank skips spaces, line continuations and the comment and empty lines
+// BuildKit drops inside a continued instruction.
+func (f *File) skipBlank(i, end int) int {
+	s := f.Lines.Bytes()
+	atLineStart := false
+	for i < end {
+		switch {
+		case isSpace(s[i]):
+			if s[i] == '\n' {
+				atLineStart = true
+			}
+			i++
+		case atLineStart && s[i] == '#':
+			for i < end && s[i] != '\n' {
+				i++
+			}
+		case rune(s[i]) == f.Escape && onlySpaceToEOL(s, i+1, end):
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func onlySpaceToEOL(s []byte, i, end int) bool {
+	for ; i < end; i++ {
+		if s[i] == '\n' {
+			return true
+		}
+		if !isSpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// arraySpans returns the spans of the strings of the JSON array in
+// [start, end), or nil if the bytes are not laid out as expected.
+func (f *File) arraySpans(start, end int) []source.Span {
+	s := f.Lines.Bytes()
+	i := f.skipBlank(start, end)
+	if i >= end || s[i] != '[' {
+		return nil
+	}
+	var spans []source.Span
+	for i++; ; {
+		i = f.skipBlank(i, end)
+		if i >= end {
+			return nil
+		}
+		switch s[i] {
+		case ']':
+			return spans
+		case ',':
+			i++
+		case '"':
+			j := i + 1
+			for j < end && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= end {
+				return nil
+			}
+			spans = append(spans, f.Lines.Span(i, j+1))
+			i = j + 1
+		default:
+			return nil
+		}
+	}
+}

@@ -1,0 +1,301 @@
+// Package shell decides, for a -c script or a Dockerfile shell-form command,
+// which command runs last and whether it replaces the shell process. The
+// verdicts follow measurements of dash, bash and BusyBox ash running as PID 1
+// (see docs/signals.md in the shared design notes and shell_test.go).
+package shell
+
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Dialect is the shell that runs a script.
+type Dialect int
+
+// The shells whose behaviour is known.
+const (
+	Dash Dialect = iota // Debian's and Ubuntu's /bin/sh
+	Bash
+	Ash // BusyBox ash, Alpine's /bin/sh
+)
+
+func (d Dialect) String() string { return [...]string{"dash", "bash", "ash"}[d] }
+
+// Word is one shell word of a simple command.
+type Word struct {
+	Value string // the word with quotes removed, when Literal
+	// Literal is false when the word needs expansion ($VAR, globs, $(...)).
+	Literal bool
+	// AllArgs is true for "$@" and $@: the script's positional arguments.
+	AllArgs    bool
+	Start, End int // byte offsets in the script
+}
+
+// Command is one simple command of a script.
+type Command struct {
+	Args []Word // argv, without a leading exec and without VAR=x prefixes
+	// Exec is true when the exec builtin runs the command, replacing the shell.
+	Exec       bool
+	Start, End int // byte offsets in the script of the command's statement
+
+	ctx       []string // enclosing constructs, outermost first
+	tail      bool     // nothing in the script runs after it
+	redirects bool
+	negated   bool
+	order     int
+}
+
+// Argv returns the literal argv, with "" for words that need expansion.
+func (c *Command) Argv() []string {
+	out := make([]string, len(c.Args))
+	for i, w := range c.Args {
+		out[i] = w.Value
+	}
+	return out
+}
+
+// String renders the command as written, for messages.
+func (c *Command) String() string {
+	return strings.Join(c.Argv(), " ")
+}
+
+func (c *Command) in(kind string) bool {
+	for _, k := range c.ctx {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Script is a parsed shell script.
+type Script struct {
+	Src      string
+	Commands []*Command // every simple command, in source order
+	trapped  bool       // a trap with an action is set
+	funcs    map[string]bool
+}
+
+// Parse parses a script as bash, whose grammar covers POSIX sh and ash.
+func Parse(src string) (*Script, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return nil, err
+	}
+	s := &Script{Src: src, funcs: map[string]bool{}}
+	s.stmts(f.Stmts, nil, true)
+	for _, c := range s.Commands {
+		argv := c.Argv()
+		if len(argv) >= 2 && argv[0] == "trap" && c.Args[1].Literal && argv[1] != "" && argv[1] != "-" {
+			s.trapped = true
+		}
+	}
+	return s, nil
+}
+
+func with(ctx []string, kind string) []string {
+	return append(append([]string(nil), ctx...), kind)
+}
+
+func (s *Script) stmts(list []*syntax.Stmt, ctx []string, tail bool) {
+	for i, st := range list {
+		s.stmt(st, ctx, tail && i == len(list)-1)
+	}
+}
+
+func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
+	if st.Background {
+		ctx, tail = with(ctx, "background"), false
+	}
+	if st.Coprocess {
+		ctx, tail = with(ctx, "coprocess"), false
+	}
+	switch x := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		if len(x.Args) == 0 {
+			return
+		}
+		c := &Command{Start: int(st.Pos().Offset()), End: int(st.End().Offset()), ctx: ctx, tail: tail,
+			redirects: len(st.Redirs) > 0, negated: st.Negated, order: len(s.Commands)}
+		for _, w := range x.Args {
+			c.Args = append(c.Args, word(w))
+		}
+		if c.Args[0].Literal && c.Args[0].Value == "exec" {
+			c.Exec, c.Args = true, c.Args[1:]
+		}
+		if c.Exec && len(c.Args) == 0 {
+			return // exec with only redirections changes no process
+		}
+		s.Commands = append(s.Commands, c)
+	case *syntax.BinaryCmd:
+		if x.Op == syntax.AndStmt || x.Op == syntax.OrStmt {
+			s.stmt(x.X, ctx, false)
+			s.stmt(x.Y, ctx, tail)
+			return
+		}
+		s.stmt(x.X, with(ctx, "pipeline"), false)
+		s.stmt(x.Y, with(ctx, "pipeline"), false)
+	case *syntax.IfClause:
+		for c := x; c != nil; c = c.Else {
+			s.stmts(c.Cond, with(ctx, "if"), false)
+			s.stmts(c.Then, with(ctx, "if"), tail)
+		}
+	case *syntax.Block:
+		s.stmts(x.Stmts, with(ctx, "block"), tail)
+	case *syntax.Subshell:
+		s.stmts(x.Stmts, with(ctx, "subshell"), tail)
+	case *syntax.WhileClause:
+		s.stmts(x.Cond, with(ctx, "loop"), false)
+		s.stmts(x.Do, with(ctx, "loop"), false)
+	case *syntax.ForClause:
+		s.stmts(x.Do, with(ctx, "loop"), false)
+	case *syntax.CaseClause:
+		for _, item := range x.Items {
+			s.stmts(item.Stmts, with(ctx, "case"), false)
+		}
+	case *syntax.FuncDecl:
+		s.funcs[x.Name.Value] = true
+		s.stmt(x.Body, with(ctx, "function"), false)
+	case *syntax.TimeClause:
+		if x.Stmt != nil {
+			s.stmt(x.Stmt, with(ctx, "time"), false)
+		}
+	}
+}
+
+func word(w *syntax.Word) Word {
+	out := Word{Start: int(w.Pos().Offset()), End: int(w.End().Offset()), Literal: true}
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(unescape(p.Value))
+		case *syntax.SglQuoted:
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			if len(p.Parts) == 1 && len(w.Parts) == 1 && isAllArgs(p.Parts[0]) {
+				out.AllArgs = true
+			}
+			for _, q := range p.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok {
+					out.Literal = false
+					continue
+				}
+				b.WriteString(lit.Value)
+			}
+		default:
+			if len(w.Parts) == 1 && isAllArgs(p) {
+				out.AllArgs = true
+			}
+			out.Literal = false
+		}
+	}
+	if out.Literal {
+		out.Value = b.String()
+	}
+	return out
+}
+
+func isAllArgs(p syntax.WordPart) bool {
+	pe, ok := p.(*syntax.ParamExp)
+	return ok && pe.Param != nil && pe.Param.Value == "@" && pe.Exp == nil && pe.Index == nil && !pe.Length
+}
+
+// unescape drops the backslashes of an unquoted literal.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Verdict says whether a command replaces the shell that runs it.
+type Verdict int
+
+// The verdicts. Unknown is for constructs nobody measured: rules stay silent.
+const (
+	Unknown Verdict = iota
+	Replaces
+	Stays
+)
+
+// Result is the analysis of the command that should receive signals.
+type Result struct {
+	Main    *Command // nil when the script runs no command
+	Verdict Verdict
+	Reason  string // why, in words for a message
+}
+
+// Analyze finds the main command, the first one isMain accepts or else the one
+// that runs last, and decides whether the shell d replaces itself with it.
+func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
+	var main *Command
+	for _, c := range s.Commands {
+		if isMain != nil && isMain(c) {
+			main = c
+			break
+		}
+	}
+	if main == nil {
+		for _, c := range s.Commands {
+			if c.tail {
+				main = c
+			}
+		}
+	}
+	if main == nil {
+		return Result{Reason: "the script's last command is not a simple command"}
+	}
+	r := Result{Main: main, Verdict: Stays}
+	name := fmt.Sprintf("%q", main.String())
+	switch {
+	case main.in("pipeline"):
+		r.Reason = fmt.Sprintf("%s runs in a pipeline, which the shell waits on", name)
+	case main.in("background"):
+		r.Reason = fmt.Sprintf("%s runs in the background (&), so the shell does not wait for it", name)
+	case main.in("function"), main.in("loop"), main.in("case"), main.in("coprocess"), main.in("time"):
+		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside a %s", name, main.ctx[len(main.ctx)-1])
+	case main.Exec && !main.in("subshell"):
+		r.Verdict, r.Reason = Replaces, "exec replaces the shell"
+	case !main.tail:
+		r.Reason = fmt.Sprintf("the shell must stay to run the rest of the script after %s", name)
+		if next := s.after(main); next != nil {
+			r.Reason = fmt.Sprintf("the shell must stay to run %q after it", next.String())
+		}
+	case d == Dash:
+		r.Reason = "dash does not exec the last command of a -c string"
+	case d == Ash:
+		r.Verdict, r.Reason = Replaces, "BusyBox ash execs the last simple command of a -c string"
+	case len(main.ctx) > 0:
+		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside a %s", name, main.ctx[len(main.ctx)-1])
+	case main.redirects:
+		r.Reason = "bash does not exec a last command with redirections"
+	case main.negated:
+		r.Reason = "bash does not exec a negated last command"
+	case s.trapped:
+		r.Reason = "bash does not exec the last command once the script sets a trap"
+	case len(main.Args) > 0 && main.Args[0].Literal && s.funcs[main.Args[0].Value]:
+		r.Reason = fmt.Sprintf("%s is a shell function, which bash runs in the shell itself", name)
+	default:
+		r.Verdict, r.Reason = Replaces, "bash execs the last command of a -c string"
+	}
+	return r
+}
+
+// after returns the command that runs after c.
+func (s *Script) after(c *Command) *Command {
+	if c.order+1 < len(s.Commands) {
+		return s.Commands[c.order+1]
+	}
+	return nil
+}
