@@ -91,6 +91,9 @@ type Target struct {
 	Anchor source.Span
 	Image  *Image             // for a Dockerfile
 	ECS    *taskdef.Container // for a task definition
+	// Arrays are where the argv is written: the CMD and ENTRYPOINT
+	// instructions, or the command and entryPoint fields.
+	Arrays []*ArgSource
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -184,3 +187,6 @@ func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*Input
 	})
 	return findings, errs
 }
+
+// Span returns the span of a JSON value of the file.
+func (f *File) Span(n *jsonpos.Node) source.Span { return f.Lines.Span(n.Start, n.End) }

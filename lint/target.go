@@ -26,6 +26,27 @@ type Setting struct {
 	// Shell is the SHELL instruction in effect for a shell form, or nil for
 	// the default /bin/sh -c.
 	Shell *dockerfile.Instruction
+	// Chain is the chain of Argv alone, for a shell form: what runs once
+	// whatever precedes it (an ENTRYPOINT) hands over.
+	Chain *chain.Chain
+}
+
+// ArgSource is an argv array as written in the file.
+type ArgSource struct {
+	Name    string // "CMD", "ENTRYPOINT", "command", "entryPoint"
+	Span    source.Span
+	Values  []string
+	Setting *Setting // for a Dockerfile
+}
+
+// SourceOf returns the array a's span lies in, or nil.
+func (t *Target) SourceOf(a chain.Arg) *ArgSource {
+	for _, s := range t.Arrays {
+		if s.Span.Start.Offset <= a.Span.Start.Offset && a.Span.End.Offset <= s.Span.End.Offset {
+			return s
+		}
+	}
+	return nil
 }
 
 // resolve follows FROM <stage> to compute the image config of stage s,
@@ -100,22 +121,25 @@ func dockerTarget(df *dockerfile.File) *Target {
 	final := df.Stages[len(df.Stages)-1]
 	img := resolve(final)
 	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: img.Entrypoint == nil}
-	var argv []chain.Arg
-	if img.Entrypoint != nil {
-		argv = append(argv, img.Entrypoint.Argv...)
-		t.Anchor = img.Entrypoint.Instr.Span
-	}
-	if img.Cmd != nil {
-		argv = append(argv, img.Cmd.Argv...)
-		if img.Entrypoint == nil {
-			t.Anchor = img.Cmd.Instr.Span
-		}
-	}
-	if len(argv) == 0 {
-		return t
-	}
 	sh, why := chain.ImageShell(img.BaseImage)
-	t.Chain = chain.Walk(argv, chain.Options{Sh: sh, ShWhy: why})
+	opt := chain.Options{Sh: sh, ShWhy: why}
+	var argv []chain.Arg
+	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
+		if st == nil {
+			continue
+		}
+		if len(argv) == 0 {
+			t.Anchor = st.Instr.Span
+		}
+		argv = append(argv, st.Argv...)
+		if st.Instr.ShellForm {
+			st.Chain = chain.Walk(st.Argv, opt)
+		}
+		t.Arrays = append(t.Arrays, &ArgSource{Name: st.Instr.Keyword, Span: st.Instr.ArgsSpan, Values: chain.Values(args(st.Instr.Args)), Setting: st})
+	}
+	if len(argv) > 0 {
+		t.Chain = chain.Walk(argv, opt)
+	}
 	return t
 }
 
@@ -129,14 +153,20 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container) *Target {
 		t.Anchor = span(lines, n)
 	}
 	var argv []chain.Arg
-	ep, cmd := c.Field("entryPoint"), c.Field("command")
-	if c.Def.EntryPoint != nil {
-		argv = append(argv, arrayArgs(lines, ep)...)
-	} else {
-		t.EntrypointUnknown = true
-	}
-	if c.Def.Command != nil {
-		argv = append(argv, arrayArgs(lines, cmd)...)
+	t.EntrypointUnknown = c.Def.EntryPoint == nil
+	// Parse left Def.EntryPoint and Def.Command nil unless they are arrays
+	// of strings.
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"entryPoint", c.Def.EntryPoint != nil}, {"command", c.Def.Command != nil}} {
+		if !f.set {
+			continue
+		}
+		n := c.Field(f.name)
+		a := arrayArgs(lines, n)
+		argv = append(argv, a...)
+		t.Arrays = append(t.Arrays, &ArgSource{Name: f.name, Span: span(lines, n), Values: chain.Values(a)})
 	}
 	if len(argv) == 0 {
 		return t

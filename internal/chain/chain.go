@@ -121,9 +121,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 	if sh.ParseErr != nil {
 		return nil
 	}
-	sh.Result = sh.Parsed.Analyze(sh.Dialect, func(cmd *shell.Command) bool {
-		return findWorker(scriptArgs(cmd, *sh.Script)) != nil
-	})
+	sh.Result = sh.Parsed.Analyze(sh.Dialect, sh.isWorker)
 	m := sh.Result.Main
 	if m == nil {
 		return nil
@@ -139,6 +137,33 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 		return walked.Main
 	}
 	return args
+}
+
+func (sh *Shell) isWorker(cmd *shell.Command) bool {
+	return findWorker(scriptArgs(cmd, *sh.Script)) != nil
+}
+
+// WithExec returns the -c script with exec inserted before its main command,
+// when that makes the main command replace the shell; ok is false when exec
+// alone would not (a pipeline, a command that is not last, ...).
+func (sh *Shell) WithExec() (script string, ok bool) {
+	m := sh.Result.Main
+	if sh.Script == nil || sh.Parsed == nil || m == nil || m.Exec {
+		return "", false
+	}
+	at := m.Args[0].Start
+	script = sh.Script.Value[:at] + "exec " + sh.Script.Value[at:]
+	parsed, err := shell.Parse(script)
+	if err != nil {
+		return "", false
+	}
+	fixed := *sh
+	fixed.Script = &Arg{Value: script, Span: sh.Script.Span}
+	r := parsed.Analyze(sh.Dialect, fixed.isWorker)
+	if r.Verdict != shell.Replaces || !r.Main.Exec {
+		return "", false
+	}
+	return script, true
 }
 
 // scriptArgs turns a script command into chain arguments; they all point at

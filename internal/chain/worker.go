@@ -16,6 +16,7 @@ type Worker struct {
 	TimeoutSet   bool
 	TimeoutKnown bool
 	TimeoutArg   *Arg
+	TimeoutFlag  string // as written: "-t 20", "--timeout=60"
 	Config       string // -C PATH
 	Environment  string // -e ENV
 }
@@ -50,6 +51,7 @@ func findWorker(argv []Arg) *Worker {
 		}
 		var v *Arg
 		var flag string
+		written := a
 		switch {
 		case a == "-t" || a == "--timeout" || a == "-C" || a == "--config" || a == "-e" || a == "--environment":
 			flag = a
@@ -57,6 +59,7 @@ func findWorker(argv []Arg) *Worker {
 			if v, ok = val(); !ok {
 				continue
 			}
+			written = a + " " + v.Value
 		case strings.HasPrefix(a, "--timeout="), strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "--environment="):
 			flag, _, _ = strings.Cut(a, "=")
 			cp := args[i]
@@ -72,7 +75,7 @@ func findWorker(argv []Arg) *Worker {
 		}
 		switch flag {
 		case "-t", "--timeout":
-			w.TimeoutSet, w.TimeoutArg = true, v
+			w.TimeoutSet, w.TimeoutArg, w.TimeoutFlag = true, v, written
 			n, err := strconv.Atoi(v.Value)
 			w.Timeout, w.TimeoutKnown = n, err == nil && !v.Expanded && n >= 0
 		case "-C", "--config":

@@ -287,3 +287,12 @@ func (f *File) arraySpans(start, end int) []source.Span {
 		}
 	}
 }
+
+// ArgsValues returns the values of the instruction's arguments.
+func (in *Instruction) ArgsValues() []string {
+	out := make([]string, len(in.Args))
+	for i, a := range in.Args {
+		out[i] = a.Value
+	}
+	return out
+}

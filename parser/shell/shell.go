@@ -299,3 +299,24 @@ func (s *Script) after(c *Command) *Command {
 	}
 	return nil
 }
+
+// PlainFields splits src into words when it is a single command that needs no
+// shell at all: no variables, globs, quotes, escapes, operators,
+// redirections or assignments. Only then is the exec form the same program.
+func PlainFields(src string) ([]string, bool) {
+	fields := strings.Fields(src)
+	if len(fields) == 0 || strings.Contains(fields[0], "=") {
+		return nil, false
+	}
+	for _, f := range fields {
+		if strings.HasPrefix(f, "#") || strings.HasPrefix(f, "~") {
+			return nil, false
+		}
+		for _, r := range f {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-", r)) {
+				return nil, false
+			}
+		}
+	}
+	return fields, true
+}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+// maxFileSize bounds what is read of one input.
+const maxFileSize = 16 << 20
+
+// skipDirs are never walked.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
+
+// input is one file to lint.
+type input struct {
+	path     string // as shown in output
+	src      []byte
+	kind     lint.Kind
+	explicit bool
+}
+
+// discover turns the command-line paths into inputs. Files named on the
+// command line are always linted; files found in a walk only when they are
+// Dockerfiles or JSON task definitions.
+func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*lint.InputError) {
+	var ins []input
+	var errs []*lint.InputError
+	fail := func(path string, err error) {
+		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
+	}
+	for _, p := range paths {
+		if p == "-" {
+			src, err := io.ReadAll(io.LimitReader(stdin, maxFileSize+1))
+			switch {
+			case err != nil:
+				fail(stdinName, err)
+			case len(src) > maxFileSize:
+				fail(stdinName, fmt.Errorf("larger than %d MiB", maxFileSize>>20))
+			default:
+				ins = append(ins, input{path: stdinName, src: src, kind: lint.Detect(stdinName, src), explicit: true})
+			}
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			fail(display(p), err)
+			continue
+		}
+		if !info.IsDir() {
+			in, err := readInput(p, info)
+			if err != nil {
+				fail(display(p), err)
+				continue
+			}
+			in.kind, in.explicit = lint.Detect(p, in.src), true
+			ins = append(ins, in)
+			continue
+		}
+		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fail(display(path), err)
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			kind := lint.KindFromName(d.Name())
+			isJSON := strings.EqualFold(filepath.Ext(d.Name()), ".json")
+			if kind == lint.Unknown && !isJSON {
+				return nil
+			}
+			info, err := os.Stat(path) // follows a symlink to its target
+			if err != nil {
+				fail(display(path), err)
+				return nil
+			}
+			if info.IsDir() {
+				return nil
+			}
+			in, err := readInput(path, info)
+			if err != nil {
+				fail(display(path), err)
+				return nil
+			}
+			if kind == lint.Unknown {
+				if !lint.IsTaskDef(in.src) {
+					return nil // other JSON is not ours
+				}
+				kind = lint.TaskDef
+			}
+			in.kind = kind
+			ins = append(ins, in)
+			return nil
+		})
+		if werr != nil {
+			fail(display(p), werr)
+		}
+	}
+	return ins, errs
+}
+
+func readInput(path string, info fs.FileInfo) (input, error) {
+	if !info.Mode().IsRegular() {
+		return input{}, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return input{}, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return input{}, err
+	}
+	return input{path: display(path), src: src}, nil
+}
+
+// display shows path relative to the current directory when it is below it.
+func display(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if abs, err := filepath.Abs(path); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(path)
+}

@@ -1,0 +1,79 @@
+package output
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/gracelint/gracelint/internal/source"
+)
+
+type jsonReport struct {
+	Version  string        `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Errors   []jsonError   `json:"errors"`
+}
+
+type jsonRange struct {
+	Line      int `json:"line"`
+	Column    int `json:"column"`
+	EndLine   int `json:"endLine"`
+	EndColumn int `json:"endColumn"`
+}
+
+func rangeOf(s source.Span) jsonRange {
+	return jsonRange{Line: s.Start.Line, Column: s.Start.Col, EndLine: s.End.Line, EndColumn: s.End.Col}
+}
+
+type jsonFinding struct {
+	Rule     string `json:"rule"`
+	Name     string `json:"name"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	jsonRange
+	Message    string   `json:"message"`
+	Suggestion string   `json:"suggestion"`
+	Fix        *jsonFix `json:"fix"`
+}
+
+type jsonFix struct {
+	Description string     `json:"description"`
+	Safe        bool       `json:"safe"`
+	Edits       []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	File string `json:"file"`
+	jsonRange
+	NewText string `json:"newText"`
+}
+
+type jsonError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// JSON prints the report as the one JSON object design.md specifies.
+func JSON(w io.Writer, r *Report) error {
+	out := jsonReport{Version: r.Version, Findings: []jsonFinding{}, Errors: []jsonError{}}
+	for _, f := range r.Findings {
+		jf := jsonFinding{
+			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), File: f.File,
+			jsonRange: rangeOf(f.Span), Message: f.Message, Suggestion: f.Suggestion,
+		}
+		if f.Fix != nil {
+			jf.Fix = &jsonFix{Description: f.Fix.Description, Safe: f.Fix.Safe, Edits: []jsonEdit{}}
+			for _, e := range f.Fix.Edits {
+				jf.Fix.Edits = append(jf.Fix.Edits, jsonEdit{File: f.File, jsonRange: rangeOf(e.Span), NewText: e.NewText})
+			}
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,93 @@
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiGreen  = "\x1b[32m"
+	ansiGray   = "\x1b[90m"
+)
+
+// Text prints findings the way compilers and actionlint do: a header line,
+// the source line, a caret line under the span and the suggestion. Input
+// errors go to errw.
+func Text(w, errw io.Writer, r *Report, color bool) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	for _, f := range r.Findings {
+		sevColor := map[lint.Severity]string{lint.Error: ansiRed, lint.Warning: ansiYellow, lint.Info: ansiBlue}[f.Severity]
+		fmt.Fprintf(bw, "%s: %s: %s %s\n",
+			paint(ansiBold, fmt.Sprintf("%s:%d:%d", f.File, f.Span.Start.Line, f.Span.Start.Col)),
+			paint(sevColor, f.Severity.String()),
+			clean(f.Message),
+			paint(ansiGray, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
+		if lines := r.Sources[f.File]; lines != nil && f.Span.Start.Line > 0 {
+			n := f.Span.Start.Line
+			line := string(lines.Line(n))
+			num := strconv.Itoa(n)
+			pad := strings.Repeat(" ", len(num))
+			end := len(line)
+			if f.Span.End.Line == n {
+				end = min(end, f.Span.End.Col-1)
+			}
+			start := min(f.Span.Start.Col-1, len(line))
+			end = max(end, start+1)
+			fmt.Fprintf(bw, "%s |\n%s | %s\n%s | %s%s\n", pad, num, clean(line), pad,
+				indent(line[:start]), paint(ansiGreen, "^"+strings.Repeat("~", max(0, runeCount(line, start, end)-1))))
+		}
+		if f.Suggestion != "" {
+			fmt.Fprintf(bw, "  = suggestion: %s\n", clean(f.Suggestion))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(errw, "%s: %s\n", paint(ansiRed, "error"), clean(e.Error()))
+	}
+	return nil
+}
+
+// indent keeps the tabs of prefix so the caret lines up under the source.
+func indent(prefix string) string {
+	var b strings.Builder
+	for _, r := range prefix {
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func runeCount(line string, start, end int) int {
+	return len([]rune(line[start:min(end, len(line))]))
+}
+
+// clean replaces control characters so that input cannot drive the terminal.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,92 @@
+package rules
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/lint"
+)
+
+// defaultStopTimeout is what ECS waits between SIGTERM and SIGKILL when a
+// container sets no stopTimeout (and the EC2 agent's default).
+const defaultStopTimeout = 30
+
+// mainName names the process that should get the stop signal.
+func mainName(c *chain.Chain) string {
+	if c.Worker != nil {
+		return c.Worker.Name
+	}
+	prog := chain.Program(chain.Values(c.Main))
+	if len(prog) == 0 || prog[0] == "" {
+		return "the main process"
+	}
+	return fmt.Sprintf("%q", path.Base(prog[0]))
+}
+
+// lost says what a worker loses when it is SIGKILLed.
+func lost(c *chain.Chain) string {
+	if c.Worker != nil {
+		return "without requeueing its running jobs"
+	}
+	return "without a chance to shut down cleanly"
+}
+
+// stopWait says how long the platform waits before SIGKILL.
+func stopWait(t *lint.Target) string {
+	if t.ECS == nil {
+		return "the stop timeout"
+	}
+	if s := t.ECS.Def.StopTimeout; s != nil {
+		return fmt.Sprintf("stopTimeout (%d s)", *s)
+	}
+	return fmt.Sprintf("the default stopTimeout (%d s)", defaultStopTimeout)
+}
+
+// initName names the chain's init for a message.
+func initName(in *chain.Init) string {
+	if in.Platform != "" {
+		return fmt.Sprintf("the init that %s starts", in.Platform)
+	}
+	return in.Name
+}
+
+// shellFate says what happens at a stop when a shell that does not exec
+// stands at argv position idx between the stop signal and c's main process.
+// in is the init before it, if any.
+func shellFate(t *lint.Target, in *chain.Init, sh *chain.Shell, idx int, c *chain.Chain) string {
+	name, main := path.Base(sh.Name), mainName(c)
+	if in != nil && in.Index < idx {
+		how := "forwards SIGTERM to " + name
+		if in.Group {
+			how = "signals the whole process group"
+		}
+		return fmt.Sprintf("at the next deploy %s %s, %s exits at once, %s exits with it, and %s is SIGKILLed mid-job %s",
+			initName(in), how, name, in.Name, main, lost(c))
+	}
+	if idx == 0 && !t.EntrypointUnknown {
+		return fmt.Sprintf("%s is PID 1 and ignores SIGTERM, so at the next deploy %s never gets the signal and is SIGKILLed after %s %s",
+			name, main, stopWait(t), lost(c))
+	}
+	return fmt.Sprintf("at the next deploy SIGTERM never reaches %s, which is SIGKILLed when %s ends at the latest, %s", main, stopWait(t), lost(c))
+}
+
+// shellReason says why the shell stays, and which shell was assumed.
+func shellReason(sh *chain.Shell) string {
+	if path.Base(sh.Name) == "sh" {
+		return fmt.Sprintf("%s (%s)", sh.Result.Reason, sh.DialectWhy)
+	}
+	return sh.Result.Reason
+}
+
+// jsonArray renders argv as a JSON array the way people write it.
+func jsonArray(argv []string) string {
+	parts := make([]string, len(argv))
+	for i, a := range argv {
+		b, _ := json.Marshal(a)
+		parts[i] = string(b)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/shell"
+)
+
+// ShellFormCommand reports a final image whose effective CMD or ENTRYPOINT is
+// in shell form, so that a shell runs it.
+var ShellFormCommand = &lint.Rule{
+	ID:       "GL101",
+	Name:     "shell-form-command",
+	Severity: lint.Error,
+	Summary:  "the image's CMD or ENTRYPOINT is in shell form, so a shell stands between the stop signal and the process",
+	Check:    checkShellFormCommand,
+}
+
+func checkShellFormCommand(p *lint.Pass) {
+	for _, t := range p.File.Targets {
+		img := t.Image
+		if img == nil || t.Chain == nil {
+			continue
+		}
+		st, idx := img.Entrypoint, 0
+		if st == nil || !st.Instr.ShellForm {
+			st = img.Cmd
+			if img.Entrypoint != nil {
+				idx = len(img.Entrypoint.Argv)
+			}
+		}
+		if st == nil || !st.Instr.ShellForm || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 {
+			continue // exec form, or a SHELL that is not a known shell
+		}
+		sh := st.Chain.Shell
+		if sh.ParseErr != nil || sh.Result.Main == nil || sh.Result.Main.Exec {
+			continue
+		}
+		kw := st.Instr.Keyword
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s is in shell form, so %s -c runs it", kw, path.Base(sh.Name))
+		if st.Instr.JSONError != "" {
+			fmt.Fprintf(&b, " (it looks like an exec-form array but is not valid JSON: %s; BuildKit then silently uses shell form)", st.Instr.JSONError)
+		}
+		sev := lint.Error
+		switch sh.Result.Verdict {
+		case shell.Stays:
+			in := t.Chain.Init
+			fmt.Fprintf(&b, ", and it stays: %s; %s", shellReason(sh), shellFate(t, in, sh, idx, st.Chain))
+		case shell.Replaces:
+			sev = lint.Warning
+			fmt.Fprintf(&b, "; %s replaces the shell only because %s (%s), which breaks as soon as a command follows it or the image's shell changes",
+				mainName(st.Chain), sh.Result.Reason, sh.DialectWhy)
+		default:
+			sev = lint.Warning
+			fmt.Fprintf(&b, "; gracelint cannot tell whether %s replaces the shell: %s", mainName(st.Chain), sh.Result.Reason)
+		}
+		if kw == "ENTRYPOINT" && img.Cmd != nil {
+			fmt.Fprintf(&b, "; a shell-form ENTRYPOINT also ignores CMD %s", settingText(img.Cmd))
+		}
+		p.ReportSeverity(sev, st.Instr.Span, b.String(), shellFormSuggestion(kw, st.Chain))
+	}
+}
+
+// shellFormSuggestion is the exec form when the command needs no shell, else
+// the command with exec in front of its main command.
+func shellFormSuggestion(kw string, c *chain.Chain) string {
+	if fields, ok := shell.PlainFields(c.Shell.Script.Value); ok {
+		return kw + " " + jsonArray(fields)
+	}
+	if script, ok := c.Shell.WithExec(); ok {
+		return kw + " " + script
+	}
+	return fmt.Sprintf("run %s last and with exec, or use the exec form", mainName(c))
+}
+
+func settingText(st *lint.Setting) string {
+	if st.Instr.ShellForm {
+		return fmt.Sprintf("%q", st.Instr.Args[0].Value)
+	}
+	return jsonArray(chain.Values(st.Argv))
+}

@@ -1,0 +1,50 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/shell"
+)
+
+// ShellWrapperWithoutExec reports an exec-form command that runs a shell with
+// -c whose main command does not replace the shell.
+var ShellWrapperWithoutExec = &lint.Rule{
+	ID:       "GL102",
+	Name:     "shell-wrapper-without-exec",
+	Severity: lint.Error,
+	Summary:  "a shell -c wrapper stays between the stop signal and the process because nothing execs it",
+	Check:    checkShellWrapperWithoutExec,
+}
+
+func checkShellWrapperWithoutExec(p *lint.Pass) {
+	for _, t := range p.File.Targets {
+		c := t.Chain
+		if c == nil || c.Shell == nil || c.Shell.Script == nil || c.Shell.Result.Verdict != shell.Stays {
+			continue
+		}
+		sh := c.Shell
+		src := t.SourceOf(*sh.Script)
+		if src == nil || (src.Setting != nil && src.Setting.Instr.ShellForm) {
+			continue // a Dockerfile shell form is GL101's
+		}
+		name := path.Base(sh.Name)
+		msg := fmt.Sprintf("%s -c does not exec %q: %s; %s",
+			name, sh.Result.Main.String(), shellReason(sh), shellFate(t, c.Init, sh, sh.Index, c))
+		suggestion := fmt.Sprintf("end the %s script with exec before %q, or drop the shell", name, sh.Result.Main.String())
+		if script, ok := sh.WithExec(); ok {
+			values := append([]string(nil), src.Values...)
+			for i := range values {
+				if values[i] == sh.Script.Value {
+					values[i] = script
+				}
+			}
+			suggestion = jsonArray(values)
+			if src.Setting != nil {
+				suggestion = src.Name + " " + suggestion
+			}
+		}
+		p.Report(src.Span, msg, suggestion)
+	}
+}

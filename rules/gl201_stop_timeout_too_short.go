@@ -1,0 +1,54 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+// sidekiqMargin is the time Sidekiq needs after its timeout to push
+// unfinished jobs back to Redis and exit; its deployment guide asks for N+5.
+const sidekiqMargin = 5
+
+// fargateMaxStopTimeout is the longest stopTimeout Fargate allows.
+const fargateMaxStopTimeout = 120
+
+// StopTimeoutTooShort reports an ECS container running Sidekiq whose
+// stopTimeout ends before Sidekiq's shutdown can finish.
+var StopTimeoutTooShort = &lint.Rule{
+	ID:       "GL201",
+	Name:     "stop-timeout-too-short",
+	Severity: lint.Error,
+	Summary:  "the stop timeout is shorter than the worker's shutdown timeout plus 5 s, so jobs are killed mid-flight",
+	Check:    checkStopTimeoutTooShort,
+}
+
+func checkStopTimeoutTooShort(p *lint.Pass) {
+	for _, t := range p.File.Targets {
+		if t.ECS == nil || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
+			continue
+		}
+		w := t.Chain.Worker
+		need := w.Timeout + sidekiqMargin
+		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s", defaultStopTimeout)
+		if s := t.ECS.Def.StopTimeout; s != nil {
+			stop, at = int(*s), p.File.Span(t.ECS.Field("stopTimeout"))
+			what = fmt.Sprintf("stopTimeout %d", stop)
+		}
+		if stop >= need {
+			continue
+		}
+		timeout := fmt.Sprintf("its default timeout of %d s", w.Timeout)
+		if w.TimeoutSet {
+			timeout = fmt.Sprintf("its timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
+		}
+		msg := fmt.Sprintf("%s, less than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
+			what, w.Name, timeout, sidekiqMargin, need, w.Name, stop, w.Timeout)
+		suggestion := fmt.Sprintf(`"stopTimeout": %d`, need)
+		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {
+			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set "stopTimeout": %d, the most Fargate allows`,
+				w.Name, fargateMaxStopTimeout-sidekiqMargin, fargateMaxStopTimeout-sidekiqMargin, fargateMaxStopTimeout)
+		}
+		p.Report(at, msg, suggestion)
+	}
+}

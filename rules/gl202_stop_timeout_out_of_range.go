@@ -1,0 +1,37 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+// fargateMinStopTimeout is the shortest stopTimeout Fargate allows.
+const fargateMinStopTimeout = 2
+
+// StopTimeoutOutOfRange reports a Fargate container whose stopTimeout is
+// outside the range Fargate supports.
+var StopTimeoutOutOfRange = &lint.Rule{
+	ID:       "GL202",
+	Name:     "stop-timeout-out-of-range",
+	Severity: lint.Error,
+	Summary:  "stopTimeout is outside the 2..120 s that Fargate supports",
+	Check:    checkStopTimeoutOutOfRange,
+}
+
+func checkStopTimeoutOutOfRange(p *lint.Pass) {
+	td := p.File.TaskDef
+	if td == nil || !td.RequiresFargate() {
+		return
+	}
+	for _, t := range p.File.Targets {
+		s := t.ECS.Def.StopTimeout
+		if s == nil || (*s >= fargateMinStopTimeout && *s <= fargateMaxStopTimeout) {
+			continue
+		}
+		clamped := min(max(int(*s), fargateMinStopTimeout), fargateMaxStopTimeout)
+		msg := fmt.Sprintf("stopTimeout %d is outside the %d..%d s that Fargate supports (requiresCompatibilities includes FARGATE): at the next deploy ECS either rejects it or stops %q with a different timeout than the one planned",
+			*s, fargateMinStopTimeout, fargateMaxStopTimeout, t.Name)
+		p.Report(p.File.Span(t.ECS.Field("stopTimeout")), msg, fmt.Sprintf(`"stopTimeout": %d`, clamped))
+	}
+}
