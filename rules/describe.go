@@ -75,7 +75,7 @@ func shellFate(t *lint.Target, in *chain.Init, sh *chain.Shell, idx int, c *chai
 
 // shellReason says why the shell stays, and which shell was assumed.
 func shellReason(sh *chain.Shell) string {
-	if path.Base(sh.Name) == "sh" {
+	if sh.Result.ByDialect && path.Base(sh.Name) == "sh" {
 		return fmt.Sprintf("%s (%s)", sh.Result.Reason, sh.DialectWhy)
 	}
 	return sh.Result.Reason

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -36,21 +37,25 @@ func checkShellFormCommand(p *lint.Pass) {
 		if st == nil || !st.Instr.ShellForm || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 {
 			continue // exec form, or a SHELL that is not a known shell
 		}
-		sh := st.Chain.Shell
+		sh, kw := st.Chain.Shell, st.Instr.Keyword
+		if st.Instr.JSONError != "" {
+			msg := fmt.Sprintf("%s looks like an exec-form array but is not valid JSON (%s), so BuildKit silently runs it in shell form as %s -c %q",
+				kw, st.Instr.JSONError, sh.Name, sh.Script.Value)
+			if m := sh.Result.Main; m != nil && m.Args[0].Literal {
+				msg += fmt.Sprintf(", which runs a command named %q, not the one intended", m.Args[0].Value)
+			}
+			p.Report(st.Instr.Span, msg, jsonSuggestion(kw, sh.Script.Value))
+			continue
+		}
 		if sh.ParseErr != nil || sh.Result.Main == nil || sh.Result.Main.Exec {
 			continue
 		}
-		kw := st.Instr.Keyword
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s is in shell form, so %s -c runs it", kw, path.Base(sh.Name))
-		if st.Instr.JSONError != "" {
-			fmt.Fprintf(&b, " (it looks like an exec-form array but is not valid JSON: %s; BuildKit then silently uses shell form)", st.Instr.JSONError)
-		}
 		sev := lint.Error
 		switch sh.Result.Verdict {
 		case shell.Stays:
-			in := t.Chain.Init
-			fmt.Fprintf(&b, ", and it stays: %s; %s", shellReason(sh), shellFate(t, in, sh, idx, st.Chain))
+			fmt.Fprintf(&b, " and stays as its parent: %s; %s", shellReason(sh), shellFate(t, t.Chain.Init, sh, idx, st.Chain))
 		case shell.Replaces:
 			sev = lint.Warning
 			fmt.Fprintf(&b, "; %s replaces the shell only because %s (%s), which breaks as soon as a command follows it or the image's shell changes",
@@ -76,6 +81,15 @@ func shellFormSuggestion(kw string, c *chain.Chain) string {
 		return kw + " " + script
 	}
 	return fmt.Sprintf("run %s last and with exec, or use the exec form", mainName(c))
+}
+
+// jsonSuggestion turns the usual mistake, single quotes, into valid JSON.
+func jsonSuggestion(kw, text string) string {
+	var argv []string
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(text, "'", `"`)), &argv); err == nil {
+		return kw + " " + jsonArray(argv)
+	}
+	return "write the exec form as a JSON array of double-quoted strings"
 }
 
 func settingText(st *lint.Setting) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 
+	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/shell"
 )
@@ -31,13 +32,21 @@ func checkMissingInit(p *lint.Pass) {
 			}
 		}
 		msg := fmt.Sprintf("no init process: %q runs as PID 1%s; the kernel gives PID 1 no default signal actions, so at the next deploy a SIGTERM it has no handler for is ignored until SIGKILL, and orphaned child processes are never reaped",
-			path.Base(c.Argv[0].Value), hedge)
+			pid1(c), hedge)
 		at := t.Anchor
 		if len(t.Arrays) > 0 {
 			at = t.Arrays[0].Span
 		}
 		p.Report(at, msg, initSuggestion(t))
 	}
+}
+
+// pid1 names what runs as PID 1 once exec-transparent wrappers exec.
+func pid1(c *chain.Chain) string {
+	if prog := chain.Program(chain.Values(c.Argv)); len(prog) > 0 {
+		return path.Base(prog[0])
+	}
+	return path.Base(c.Argv[0].Value)
 }
 
 func initSuggestion(t *lint.Target) string {

@@ -30,19 +30,19 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		}
 		w := t.Chain.Worker
 		need := w.Timeout + sidekiqMargin
-		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s", defaultStopTimeout)
+		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s, less", defaultStopTimeout)
 		if s := t.ECS.Def.StopTimeout; s != nil {
 			stop, at = int(*s), p.File.Span(t.ECS.Field("stopTimeout"))
-			what = fmt.Sprintf("stopTimeout %d", stop)
+			what = fmt.Sprintf("stopTimeout %d is less", stop)
 		}
 		if stop >= need {
 			continue
 		}
-		timeout := fmt.Sprintf("its default timeout of %d s", w.Timeout)
+		timeout := fmt.Sprintf("default timeout of %d s", w.Timeout)
 		if w.TimeoutSet {
-			timeout = fmt.Sprintf("its timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
+			timeout = fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
 		}
-		msg := fmt.Sprintf("%s, less than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
+		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
 			what, w.Name, timeout, sidekiqMargin, need, w.Name, stop, w.Timeout)
 		suggestion := fmt.Sprintf(`"stopTimeout": %d`, need)
 		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {

@@ -234,6 +234,9 @@ type Result struct {
 	Main    *Command // nil when the script runs no command
 	Verdict Verdict
 	Reason  string // why, in words for a message
+	// ByDialect is true when the verdict depends on which shell runs the
+	// script.
+	ByDialect bool
 }
 
 // Analyze finds the main command, the first one isMain accepts or else the one
@@ -273,9 +276,9 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 			r.Reason = fmt.Sprintf("the shell must stay to run %q after it", next.String())
 		}
 	case d == Dash:
-		r.Reason = "dash does not exec the last command of a -c string"
+		r.ByDialect, r.Reason = true, "dash does not exec the last command of a -c string"
 	case d == Ash:
-		r.Verdict, r.Reason = Replaces, "BusyBox ash execs the last simple command of a -c string"
+		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
 	case len(main.ctx) > 0:
 		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside a %s", name, main.ctx[len(main.ctx)-1])
 	case main.redirects:
@@ -287,7 +290,7 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 	case len(main.Args) > 0 && main.Args[0].Literal && s.funcs[main.Args[0].Value]:
 		r.Reason = fmt.Sprintf("%s is a shell function, which bash runs in the shell itself", name)
 	default:
-		r.Verdict, r.Reason = Replaces, "bash execs the last command of a -c string"
+		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "bash execs the last command of a -c string"
 	}
 	return r
 }

@@ -1,0 +1,148 @@
+package rules_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/output"
+	"github.com/gracelint/gracelint/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the .want files of JSON fixtures")
+
+// fixtures returns the bad* and ok* inputs under fixtures/<RULE>/.
+func fixtures(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../fixtures/GL*/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range files {
+		base := filepath.Base(f)
+		if strings.HasSuffix(base, ".want") || strings.HasSuffix(base, ".golden") {
+			continue
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		t.Fatal("no fixtures found")
+	}
+	return out
+}
+
+func runFixture(t *testing.T, path string) []lint.Finding {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Base(path)
+	findings, errs := lint.Run(rules.All(), name, src, lint.Detect(name, src))
+	for _, e := range errs {
+		t.Errorf("input error: %v", e)
+	}
+	return findings
+}
+
+var wantRe = regexp.MustCompile(`^#\s*want\s+(.*)$`)
+
+// dockerfileWants reads "# want GL101 GL103:warning" comments: each names
+// the findings expected on the next instruction's first line.
+func dockerfileWants(src []byte) []string {
+	var wants []string
+	lines := strings.Split(string(src), "\n")
+	for i, l := range lines {
+		m := wantRe.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil {
+			continue
+		}
+		next := i + 1
+		for next < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[next]), "#") {
+			next++
+		}
+		for _, w := range strings.Fields(m[1]) {
+			id, sev, _ := strings.Cut(w, ":")
+			wants = append(wants, fmt.Sprintf("%d %s %s", next+1, id, sev))
+		}
+	}
+	slices.Sort(wants)
+	return wants
+}
+
+func TestFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		rel := strings.TrimPrefix(filepath.ToSlash(path), "../fixtures/")
+		t.Run(rel, func(t *testing.T) {
+			findings := runFixture(t, path)
+			base := filepath.Base(path)
+			ruleID := filepath.Base(filepath.Dir(path))
+			switch {
+			case strings.HasPrefix(base, "ok"):
+				for _, f := range findings {
+					t.Errorf("ok fixture has a finding: %d:%d %s %s", f.Span.Start.Line, f.Span.Start.Col, f.Rule.ID, f.Message)
+				}
+				return
+			case !strings.HasPrefix(base, "bad"):
+				t.Fatalf("fixture names start with bad or ok")
+			}
+			if !slices.ContainsFunc(findings, func(f lint.Finding) bool { return f.Rule.ID == ruleID }) {
+				t.Errorf("bad fixture has no %s finding", ruleID)
+			}
+			src, _ := os.ReadFile(path)
+			if lint.KindFromName(base) == lint.Dockerfile {
+				want := dockerfileWants(src)
+				var got []string
+				for _, f := range findings {
+					sev := ""
+					if slices.ContainsFunc(want, func(w string) bool {
+						return strings.HasPrefix(w, fmt.Sprintf("%d %s %s", f.Span.Start.Line, f.Rule.ID, f.Severity))
+					}) {
+						sev = f.Severity.String()
+					}
+					got = append(got, fmt.Sprintf("%d %s %s", f.Span.Start.Line, f.Rule.ID, sev))
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("findings (line rule [severity])\n got: %q\nwant: %q", got, want)
+				}
+				return
+			}
+			// JSON has no comments: the expectations are the text output's
+			// header lines in a sidecar .want file.
+			var buf bytes.Buffer
+			rep := &output.Report{Findings: findings, Sources: map[string]*source.Lines{}}
+			if err := output.Text(&buf, &buf, rep, false); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range strings.Split(buf.String(), "\n") {
+				if strings.HasPrefix(l, base+":") {
+					got = append(got, l)
+				}
+			}
+			gotText := strings.Join(got, "\n") + "\n"
+			if *update {
+				if err := os.WriteFile(path+".want", []byte(gotText), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path + ".want")
+			if err != nil {
+				t.Fatalf("%v (run go test ./rules -update to create it)", err)
+			}
+			if gotText != string(want) {
+				t.Errorf("findings differ from %s.want\n got:\n%s\nwant:\n%s", base, gotText, want)
+			}
+		})
+	}
+}
