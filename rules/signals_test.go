@@ -202,7 +202,12 @@ while :; do sleep 0.1; done
 	}
 	pid1, err := childOf(cmd.Process.Pid)
 	if err != nil {
-		return false, err
+		select {
+		case <-exited:
+			return false, nil // PID 1 exited right after starting the worker
+		case <-time.After(time.Second):
+			return false, err
+		}
 	}
 	if err := syscall.Kill(pid1, syscall.SIGTERM); err != nil {
 		return false, err

@@ -127,7 +127,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 		return nil
 	}
 	args := scriptArgs(m, *sh.Script)
-	if len(m.Args) > 0 && m.Args[0].AllArgs {
+	if m.Args[0].AllArgs {
 		// sh -c '... exec "$@"' $0 $1...: the positional arguments run.
 		pos := argv[min(sh.ScriptArg+2, len(argv)):]
 		walked := Walk(pos, Options{Sh: sh.Dialect, ShWhy: sh.DialectWhy})
@@ -136,7 +136,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 		}
 		return walked.Main
 	}
-	return args
+	return args[len(args)-len(Program(Values(args))):]
 }
 
 func (sh *Shell) isWorker(cmd *shell.Command) bool {
@@ -148,8 +148,8 @@ func (sh *Shell) isWorker(cmd *shell.Command) bool {
 // alone would not (a pipeline, a command that is not last, ...).
 func (sh *Shell) WithExec() (script string, ok bool) {
 	m := sh.Result.Main
-	if sh.Script == nil || sh.Parsed == nil || m == nil || m.Exec {
-		return "", false
+	if sh.Script == nil || sh.Parsed == nil || m == nil || m.Exec || !m.Last() {
+		return "", false // exec before a command that is not last would drop the rest
 	}
 	at := m.Args[0].Start
 	script = sh.Script.Value[:at] + "exec " + sh.Script.Value[at:]
@@ -189,6 +189,9 @@ func parseInit(argv []Arg, i int) (*Init, int, bool) {
 	}
 	if !initNames[name] && raw != "/init" {
 		return nil, 0, false
+	}
+	if raw == "/init" {
+		name = raw
 	}
 	in := &Init{Name: name, Index: i}
 	j := i + 1

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gracelint/gracelint/internal/source"
@@ -70,11 +71,11 @@ func (e *Error) Error() string { return e.Msg }
 func Parse(src []byte) (*File, error) {
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
-		return nil, locate(err)
+		return nil, locate(src, err)
 	}
 	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil {
-		return nil, locate(err)
+		return nil, locate(src, err)
 	}
 	f := &File{Lines: source.NewLines(src), Escape: res.EscapeToken}
 	if len(stages) == 0 {
@@ -134,17 +135,30 @@ func (m metaEnv) Keys() []string {
 	return keys
 }
 
-func locate(err error) error {
+func locate(src []byte, err error) error {
 	line := 1
 	var le *parser.LocationError
 	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
-		line = le.Locations[0][0].Start.Line
+		line = max(1, le.Locations[0][0].Start.Line)
 	}
 	msg := err.Error()
 	if le != nil && le.Unwrap() != nil {
 		msg = le.Unwrap().Error()
 	}
+	// A custom frontend may accept what the Dockerfile syntax does not.
+	if syntax, _, _, ok := parser.DetectSyntax(src); ok && !isDockerFrontend(syntax) {
+		msg += fmt.Sprintf(" (the file asks for the frontend %q, whose syntax BuildKit's Dockerfile parser does not cover)", syntax)
+	}
 	return &Error{Line: line, Msg: msg}
+}
+
+// isDockerFrontend reports whether a "# syntax=" image is Docker's own
+// Dockerfile frontend.
+func isDockerFrontend(ref string) bool {
+	name, _, _ := strings.Cut(ref, ":")
+	name, _, _ = strings.Cut(name, "@")
+	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "registry-1.docker.io/")
+	return name == "docker/dockerfile" || name == "docker/dockerfile-upstream"
 }
 
 func (f *File) instruction(n *parser.Node, c instructions.Command) *Instruction {

@@ -103,8 +103,9 @@ func Parse(src []byte) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	rest := p.skip(int(p.dec.InputOffset()))
 	if _, err := p.dec.Token(); err != io.EOF {
-		return nil, &SyntaxError{Offset: p.skip(int(p.dec.InputOffset())), Msg: "unexpected data after the top-level value"}
+		return nil, &SyntaxError{Offset: rest, Msg: "unexpected data after the top-level value"}
 	}
 	return n, nil
 }

@@ -61,6 +61,9 @@ func (c *Command) String() string {
 	return strings.Join(c.Argv(), " ")
 }
 
+// Last reports whether nothing in the script runs after c.
+func (c *Command) Last() bool { return c.tail }
+
 func (c *Command) in(kind string) bool {
 	for _, k := range c.ctx {
 		if k == kind {
@@ -68,6 +71,18 @@ func (c *Command) in(kind string) bool {
 		}
 	}
 	return false
+}
+
+// unmeasured returns the outermost construct around c whose effect on exec
+// nobody measured, or "".
+func (c *Command) unmeasured() string {
+	for _, k := range c.ctx {
+		switch k {
+		case "function", "loop", "case", "coprocess", "time":
+			return k
+		}
+	}
+	return ""
 }
 
 // Script is a parsed shell script.
@@ -266,8 +281,8 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 		r.Reason = fmt.Sprintf("%s runs in a pipeline, which the shell waits on", name)
 	case main.in("background"):
 		r.Reason = fmt.Sprintf("%s runs in the background (&), so the shell does not wait for it", name)
-	case main.in("function"), main.in("loop"), main.in("case"), main.in("coprocess"), main.in("time"):
-		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside a %s", name, main.ctx[len(main.ctx)-1])
+	case main.unmeasured() != "":
+		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside %s", name, article(main.unmeasured()))
 	case main.Exec && !main.in("subshell"):
 		r.Verdict, r.Reason = Replaces, "exec replaces the shell"
 	case !main.tail:
@@ -280,7 +295,7 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 	case d == Ash:
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
 	case len(main.ctx) > 0:
-		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside a %s", name, main.ctx[len(main.ctx)-1])
+		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx[len(main.ctx)-1]))
 	case main.redirects:
 		r.Reason = "bash does not exec a last command with redirections"
 	case main.negated:
@@ -293,6 +308,13 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "bash execs the last command of a -c string"
 	}
 	return r
+}
+
+func article(kind string) string {
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // after returns the command that runs after c.

@@ -1,0 +1,100 @@
+package jsonpos
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSpans(t *testing.T) {
+	src := `{"a": [1, "two", true, null], "b": {"c": "d\"e"}, "a2": -1.5e3}`
+	n, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(n *Node) string { return src[n.Start:n.End] }
+	if got := at(n); got != src {
+		t.Errorf("root span = %q", got)
+	}
+	a := n.Get("a")
+	if at(a) != `[1, "two", true, null]` || at(a.Elems[1]) != `"two"` || a.Elems[2].Kind != Bool || a.Elems[3].Kind != Null {
+		t.Errorf("array = %q, elems %+v", at(a), a.Elems)
+	}
+	c := n.Get("b").Get("c")
+	if at(c) != `"d\"e"` || c.Str != `d"e` {
+		t.Errorf("c = %q (%q)", at(c), c.Str)
+	}
+	if m := n.Member("b"); src[m.KeyStart:m.KeyEnd] != `"b"` {
+		t.Errorf("key span = %q", src[m.KeyStart:m.KeyEnd])
+	}
+	if at(n.Get("a2")) != "-1.5e3" {
+		t.Errorf("number span = %q", at(n.Get("a2")))
+	}
+	if _, ok := n.Get("a2").Int(); ok {
+		t.Error("-1.5e3 is not an integer")
+	}
+}
+
+func TestDuplicateKeyLastWins(t *testing.T) {
+	n, err := Parse([]byte(`{"k": 1, "k": 2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := n.Get("k").Int(); v != 2 {
+		t.Errorf("k = %d, want 2", v)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		src    string
+		offset int
+	}{
+		{`{"a": 1 "b": 2}`, 8},
+		{`{"a": [1, 2}`, 11},
+		{`{"a": `, 6},
+		{``, 0},
+		{`{} {}`, 3},
+		{strings.Repeat("[", MaxDepth+5) + strings.Repeat("]", MaxDepth+5), MaxDepth + 1},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.src))
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Parse(%.20q) = %v, want a SyntaxError", tt.src, err)
+			continue
+		}
+		if se.Offset != tt.offset {
+			t.Errorf("Parse(%.20q): error at %d, want %d (%v)", tt.src, se.Offset, tt.offset, se)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"containerDefinitions": [{"name": "x", "command": ["a"]}]}`, `[1, {"a": null}]`, `"x"`, `{"a":`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		n, err := Parse(src)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(src) {
+				t.Fatalf("error %v has no offset in the input", err)
+			}
+			return
+		}
+		var walk func(*Node)
+		walk = func(n *Node) {
+			if n.Start < 0 || n.End > len(src) || n.Start > n.End {
+				t.Fatalf("bad span %d..%d", n.Start, n.End)
+			}
+			for _, e := range n.Elems {
+				walk(e)
+			}
+			for _, m := range n.Members {
+				walk(m.Value)
+			}
+		}
+		walk(n)
+	})
+}

@@ -1,0 +1,150 @@
+package shell
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAnalyze(t *testing.T) {
+	isSidekiq := func(c *Command) bool {
+		for _, w := range c.Argv() {
+			if w == "sidekiq" {
+				return true
+			}
+		}
+		return false
+	}
+	tests := []struct {
+		script  string
+		dialect Dialect
+		main    string
+		verdict Verdict
+		reason  string // a part of the reason
+	}{
+		{"sidekiq", Dash, "sidekiq", Stays, "dash does not exec"},
+		{"sidekiq", Bash, "sidekiq", Replaces, "bash execs"},
+		{"sidekiq", Ash, "sidekiq", Replaces, "ash execs"},
+		{"exec sidekiq", Dash, "sidekiq", Replaces, "exec replaces"},
+		{"cd /app && bundle exec sidekiq -t 20", Dash, "bundle exec sidekiq -t 20", Stays, "dash"},
+		{"cd /app; bundle exec sidekiq", Bash, "bundle exec sidekiq", Replaces, ""},
+		{"bundle exec sidekiq; echo done", Bash, "bundle exec sidekiq", Stays, `"echo done" after it`},
+		{"exec bundle exec sidekiq; echo done", Dash, "bundle exec sidekiq", Replaces, ""},
+		{"sidekiq | logger", Bash, "sidekiq", Stays, "pipeline"},
+		{"exec sidekiq | logger", Dash, "sidekiq", Stays, "pipeline"},
+		{"sidekiq &", Bash, "sidekiq", Stays, "background"},
+		{"sidekiq > /log 2>&1", Bash, "sidekiq", Stays, "redirections"},
+		{"sidekiq > /log 2>&1", Ash, "sidekiq", Replaces, ""},
+		{"trap 'echo bye' EXIT; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap '' INT; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"! sidekiq", Bash, "sidekiq", Stays, "negated"},
+		{"if true; then sidekiq; fi", Bash, "sidekiq", Stays, "inside an if"},
+		{"if true; then sidekiq; fi", Ash, "sidekiq", Replaces, ""},
+		{"(sidekiq)", Bash, "sidekiq", Stays, "subshell"},
+		{"(exec sidekiq)", Dash, "sidekiq", Stays, ""},
+		{"{ sidekiq; }", Ash, "sidekiq", Replaces, ""},
+		{"f() { sidekiq; }; f", Bash, "sidekiq", Unknown, "function"},
+		{"run() { :; }; run", Bash, "run", Stays, "shell function"},
+		{"while true; do sidekiq; done", Bash, "sidekiq", Unknown, "loop"},
+		{"FOO=1 sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"false || sidekiq", Ash, "sidekiq", Replaces, ""},
+		{`cd /app && exec "$@"`, Dash, "", Replaces, ""},
+		{"node server.js", Dash, "node server.js", Stays, "dash"},
+		{"exec >/log 2>&1; node server.js", Bash, "node server.js", Replaces, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dialect.String()+" "+tt.script, func(t *testing.T) {
+			s, err := Parse(tt.script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := s.Analyze(tt.dialect, isSidekiq)
+			if r.Main == nil {
+				t.Fatal("no main command")
+			}
+			if got := r.Main.String(); got != tt.main {
+				t.Errorf("main = %q, want %q", got, tt.main)
+			}
+			if r.Verdict != tt.verdict {
+				t.Errorf("verdict = %v, want %v (%s)", r.Verdict, tt.verdict, r.Reason)
+			}
+			if !strings.Contains(r.Reason, tt.reason) {
+				t.Errorf("reason %q does not say %q", r.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+func TestWords(t *testing.T) {
+	s, err := Parse(`exec bundle exec sidekiq -t "20" -C 'config/x y.yml' -e $RAILS_ENV "$@"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Commands[0]
+	if !c.Exec {
+		t.Error("exec not recognized")
+	}
+	want := []string{"bundle", "exec", "sidekiq", "-t", "20", "-C", "config/x y.yml", "-e", "", ""}
+	if got := c.Argv(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("argv = %q, want %q", got, want)
+	}
+	if c.Args[8].Literal || !c.Args[9].AllArgs {
+		t.Errorf("$RAILS_ENV must be non-literal and \"$@\" AllArgs: %+v %+v", c.Args[8], c.Args[9])
+	}
+	if got := s.Src[c.Args[6].Start:c.Args[6].End]; got != `'config/x y.yml'` {
+		t.Errorf("word span = %q", got)
+	}
+}
+
+func TestParseError(t *testing.T) {
+	if _, err := Parse(`echo "unterminated`); err == nil {
+		t.Error("want a parse error")
+	}
+}
+
+func TestPlainFields(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // fields joined by |, or "-" when not plain
+	}{
+		{"bundle exec sidekiq -t 20", "bundle|exec|sidekiq|-t|20"},
+		{"  bin/sidekiq   -C config/sidekiq.yml ", "bin/sidekiq|-C|config/sidekiq.yml"},
+		{"sidekiq -t $T", "-"},
+		{"cd /app && sidekiq", "-"},
+		{"sidekiq > log", "-"},
+		{`sidekiq -q "a b"`, "-"},
+		{"FOO=1 sidekiq", "-"},
+		{"sidekiq *.rb", "-"},
+		{"~/bin/sidekiq", "-"},
+		{"sidekiq # comment", "-"},
+		{"", "-"},
+	}
+	for _, tt := range tests {
+		f, ok := PlainFields(tt.in)
+		got := "-"
+		if ok {
+			got = strings.Join(f, "|")
+		}
+		if got != tt.want {
+			t.Errorf("PlainFields(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{"sidekiq", "cd /a && exec \"$@\"", "a | b; c &", "if x; then exec y; fi", "f() { g; }; f", "trap 'x' TERM; y > z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, err := Parse(src)
+		if err != nil {
+			return
+		}
+		for _, d := range []Dialect{Dash, Bash, Ash} {
+			r := s.Analyze(d, nil)
+			if r.Main != nil && (r.Main.Start < 0 || r.Main.End > len(src) || len(r.Main.Args) == 0) {
+				t.Fatalf("bad main command %+v", r.Main)
+			}
+		}
+		PlainFields(src)
+	})
+}
