@@ -44,14 +44,16 @@ func KindFromName(name string) Kind {
 }
 
 // IsTaskDef reports whether src is a JSON task definition: its top level, or
-// its top-level "taskDefinition", holds "containerDefinitions".
+// its top-level "taskDefinition", holds "containerDefinitions". JSON that
+// does not parse but names containerDefinitions counts, so that a broken task
+// definition is reported rather than skipped.
 func IsTaskDef(src []byte) bool {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if !bytes.Contains(src, []byte(`"containerDefinitions"`)) {
 		return false
 	}
 	doc, err := jsonpos.Parse(src)
-	return err == nil && taskdef.Root(doc) != nil
+	return err != nil || taskdef.Root(doc) != nil
 }
 
 // Detect tells a file's kind from its name, else from its content. A file

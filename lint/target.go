@@ -132,12 +132,12 @@ func dockerTarget(df *dockerfile.File) *Target {
 			t.Anchor = st.Instr.Span
 		}
 		argv = append(argv, st.Argv...)
-		if st.Instr.ShellForm {
+		if st.Instr.ShellForm && !chain.IsWindows(img.BaseImage) {
 			st.Chain = chain.Walk(st.Argv, opt)
 		}
 		t.Arrays = append(t.Arrays, &ArgSource{Name: st.Instr.Keyword, Span: st.Instr.ArgsSpan, Values: chain.Values(args(st.Instr.Args)), Setting: st})
 	}
-	if len(argv) > 0 {
+	if len(argv) > 0 && !chain.IsWindows(img.BaseImage) {
 		t.Chain = chain.Walk(argv, opt)
 	}
 	return t

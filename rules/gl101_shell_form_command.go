@@ -34,7 +34,7 @@ func checkShellFormCommand(p *lint.Pass) {
 				idx = len(img.Entrypoint.Argv)
 			}
 		}
-		if st == nil || !st.Instr.ShellForm || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 {
+		if st == nil || !st.Instr.ShellForm || st.Chain == nil || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 {
 			continue // exec form, or a SHELL that is not a known shell
 		}
 		sh, kw := st.Chain.Shell, st.Instr.Keyword

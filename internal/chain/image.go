@@ -41,3 +41,15 @@ func ImageShell(image string) (shell.Dialect, string) {
 	}
 	return shell.Dash, fmt.Sprintf("assuming /bin/sh is dash because the shell of %q is not known", image)
 }
+
+// IsWindows reports whether image is a Windows image, where none of the
+// Linux PID 1 rules apply.
+func IsWindows(image string) bool {
+	ref := strings.ToLower(image)
+	for _, s := range []string{"mcr.microsoft.com/windows", "/windows/servercore", "/windows/nanoserver", "/dotnet/framework/", "nanoserver", "windowsservercore", "servercore:ltsc"} {
+		if strings.Contains(ref, s) {
+			return true
+		}
+	}
+	return false
+}

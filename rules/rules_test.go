@@ -1,0 +1,113 @@
+package rules_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/rules"
+)
+
+func findings(t *testing.T, name, src string) []string {
+	t.Helper()
+	fs, errs := lint.Run(rules.All(), name, []byte(src), lint.Detect(name, []byte(src)))
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s:%s:%d", f.Rule.ID, f.Severity, f.Span.Start.Line))
+	}
+	return out
+}
+
+func ecs(container string) string {
+	return `{"family": "w", "containerDefinitions": [` + container + `]}`
+}
+
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name, file, src string
+		want            []string
+	}{
+		{"bash -c with cd is fine", "Dockerfile",
+			"FROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"bash\", \"-c\", \"cd /app && bundle exec sidekiq\"]\n", nil},
+		{"sh -c with cd is GL102", "Dockerfile",
+			"FROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sh\", \"-c\", \"cd /app && bundle exec sidekiq\"]\n", []string{"GL102:error:3"}},
+		{"bash -c without init is only GL103", "Dockerfile",
+			"FROM ruby:3.3\nCMD [\"bash\", \"-c\", \"cd /app && bundle exec sidekiq\"]\n", []string{"GL103:warning:2"}},
+		{"build stage shell form is not reported", "Dockerfile",
+			"FROM ruby:3.3 AS build\nCMD make\nFROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sidekiq\"]\n", nil},
+		{"final stage inherits a shell-form CMD", "Dockerfile",
+			"FROM ruby:3.3 AS base\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq\nFROM base\nRUN true\n", []string{"GL101:error:3"}},
+		{"CMD set before ENTRYPOINT in the same stage is kept", "Dockerfile",
+			"FROM ruby:3.3\nCMD sidekiq\nENTRYPOINT [\"tini\", \"--\"]\n", []string{"GL101:error:2"}},
+		{"SHELL applies from its line on", "Dockerfile",
+			"FROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq\nSHELL [\"/bin/bash\", \"-c\"]\n", []string{"GL101:error:3"}},
+		{"SHELL inherited from the base stage", "Dockerfile",
+			"FROM ruby:3.3 AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq\n", []string{"GL101:warning:5"}},
+		{"windows images are not judged", "Dockerfile",
+			"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Start-Service w3svc\n", nil},
+		{"ENTRYPOINT [] clears it", "Dockerfile",
+			"FROM ruby:3.3 AS base\nENTRYPOINT sidekiq\nFROM base\nENTRYPOINT []\n", nil},
+
+		{"seed", "td.json", ecs(`{"name": "w", "image": "x", "command": ["sh", "-c", "bundle exec sidekiq -C config/sidekiq.yml -t 20"]}`),
+			[]string{"GL102:error:1", "GL103:warning:1"}},
+		{"seed fixed", "td.json", ecs(`{"name": "w", "image": "x", "command": ["tini", "-s", "--", "bundle", "exec", "sidekiq", "-C", "config/sidekiq.yml", "-t", "20"]}`), nil},
+		{"stopTimeout 20 with -t 25", "td.json", ecs(`{"name": "w", "image": "x", "stopTimeout": 20, "entryPoint": ["tini", "--"], "command": ["sidekiq", "-t", "25"]}`),
+			[]string{"GL201:error:1"}},
+		{"unset with --timeout=60", "td.json", ecs(`{"name": "w", "image": "x", "linuxParameters": {"initProcessEnabled": true}, "command": ["sidekiq", "--timeout=60"]}`),
+			[]string{"GL201:error:1"}},
+		{"10 with -t 8", "td.json", ecs(`{"name": "w", "image": "x", "stopTimeout": 10, "linuxParameters": {"initProcessEnabled": true}, "command": ["sidekiq", "-t", "8"]}`),
+			[]string{"GL201:error:1"}},
+		{"unset with no -t", "td.json", ecs(`{"name": "w", "image": "x", "linuxParameters": {"initProcessEnabled": true}, "command": ["bundle", "exec", "sidekiq"]}`), nil},
+		{"timeout inside a -c script", "td.json", ecs(`{"name": "w", "image": "x", "stopTimeout": 25, "linuxParameters": {"initProcessEnabled": true}, "command": ["sh", "-c", "exec sidekiq -t 25"]}`),
+			[]string{"GL201:error:1"}},
+		{"no command: nothing known", "td.json", ecs(`{"name": "w", "image": "x", "stopTimeout": 5}`), nil},
+		{"fargate 121", "td.json", `{"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{"name": "w", "stopTimeout": 121}]}`,
+			[]string{"GL202:error:1"}},
+		{"EC2 121", "td.json", `{"requiresCompatibilities": ["EC2"], "containerDefinitions": [{"name": "w", "stopTimeout": 121}]}`, nil},
+		{"initProcessEnabled and sh -c", "td.json", ecs(`{"name": "w", "image": "ruby:3.3", "linuxParameters": {"initProcessEnabled": true}, "command": ["sh", "-c", "bundle exec sidekiq"]}`),
+			[]string{"GL102:error:1"}},
+		{"alpine sh -c", "td.json", ecs(`{"name": "w", "image": "ruby:3.3-alpine", "linuxParameters": {"initProcessEnabled": true}, "command": ["sh", "-c", "bundle exec sidekiq"]}`), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := findings(t, tt.file, tt.src)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("findings = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRuleMetadata(t *testing.T) {
+	ids, names := map[string]bool{}, map[string]bool{}
+	for _, r := range rules.All() {
+		if ids[r.ID] || names[r.Name] {
+			t.Errorf("duplicate rule %s %s", r.ID, r.Name)
+		}
+		ids[r.ID], names[r.Name] = true, true
+		if r.Summary == "" || r.Check == nil || r.Severity == 0 || !strings.HasPrefix(r.ID, "GL") {
+			t.Errorf("rule %s is incomplete", r.ID)
+		}
+	}
+}
+
+func TestMessagesSayWhatHappens(t *testing.T) {
+	src := ecs(`{"name": "w", "image": "x", "stopTimeout": 20, "command": ["sh", "-c", "bundle exec sidekiq -t 20"]}`)
+	fs, _ := lint.Run(rules.All(), "td.json", []byte(src), lint.TaskDef)
+	for _, f := range fs {
+		if !strings.Contains(f.Message, "next deploy") || f.Suggestion == "" {
+			t.Errorf("%s: message must say what happens at the next deploy and carry a suggestion: %q", f.Rule.ID, f.Message)
+		}
+		if f.Message != strings.ToLower(f.Message[:1])+f.Message[1:] {
+			t.Errorf("%s: message must start lower-case: %q", f.Rule.ID, f.Message)
+		}
+	}
+	if len(fs) != 3 {
+		t.Errorf("want GL102, GL103 and GL201, got %d findings", len(fs))
+	}
+}
