@@ -13,8 +13,11 @@ type Image struct {
 	Stage *dockerfile.Stage
 	// BaseImage is the external image the final stage's lineage starts from.
 	BaseImage  string
-	Entrypoint *Setting // nil when no stage of the lineage sets it
+	Entrypoint *Setting // nil when unset or set to []
 	Cmd        *Setting // nil when unset, or reset by a later ENTRYPOINT
+	// EntrypointSet is true when a stage of the lineage sets ENTRYPOINT,
+	// even to [], so the base image's ENTRYPOINT no longer applies.
+	EntrypointSet bool
 }
 
 // Setting is a CMD or ENTRYPOINT as the image records it.
@@ -56,7 +59,7 @@ func resolve(s *dockerfile.Stage) *Image {
 	var shellInstr *dockerfile.Instruction
 	if s.BaseStage != nil {
 		base := resolve(s.BaseStage)
-		img.BaseImage, img.Entrypoint, img.Cmd = base.BaseImage, base.Entrypoint, base.Cmd
+		img.BaseImage, img.Entrypoint, img.Cmd, img.EntrypointSet = base.BaseImage, base.Entrypoint, base.Cmd, base.EntrypointSet
 		shellInstr = base.shell()
 	}
 	cmdSet := false
@@ -67,7 +70,7 @@ func resolve(s *dockerfile.Stage) *Image {
 		case "CMD":
 			img.Cmd, cmdSet = setting(in, shellInstr), true
 		case "ENTRYPOINT":
-			img.Entrypoint = setting(in, shellInstr)
+			img.Entrypoint, img.EntrypointSet = setting(in, shellInstr), true
 			if !cmdSet {
 				img.Cmd = nil // an ENTRYPOINT resets a CMD not set in its own stage
 			}
@@ -120,7 +123,7 @@ func args(in []dockerfile.Arg) []chain.Arg {
 func dockerTarget(df *dockerfile.File) *Target {
 	final := df.Stages[len(df.Stages)-1]
 	img := resolve(final)
-	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: img.Entrypoint == nil}
+	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
 	sh, why := chain.ImageShell(img.BaseImage)
 	opt := chain.Options{Sh: sh, ShWhy: why}
 	var argv []chain.Arg

@@ -50,6 +50,8 @@ func TestRules(t *testing.T) {
 			"FROM ruby:3.3 AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq\n", []string{"GL101:warning:5"}},
 		{"windows images are not judged", "Dockerfile",
 			"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Start-Service w3svc\n", nil},
+		{"ENTRYPOINT [] makes the entrypoint known", "Dockerfile",
+			"FROM ruby:3.3\nENTRYPOINT []\nCMD [\"rackup\"]\n", []string{"GL103:warning:3"}},
 		{"ENTRYPOINT [] clears it", "Dockerfile",
 			"FROM ruby:3.3 AS base\nENTRYPOINT sidekiq\nFROM base\nENTRYPOINT []\n", nil},
 

@@ -140,6 +140,7 @@ func TestImageShell(t *testing.T) {
 		{"registry:5000/team/ruby:3.3", shell.Dash, "not known"},
 		{"123.dkr.ecr.us-east-1.amazonaws.com/app:latest", shell.Dash, "not known"},
 		{"", shell.Dash, "not known"},
+		{"rubylang/ruby:4.0.6-jammy", shell.Dash, "Ubuntu"},
 	}
 	for _, tt := range tests {
 		got, why := ImageShell(tt.image)

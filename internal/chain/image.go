@@ -16,6 +16,16 @@ var debianImages = map[string]bool{
 	"redis": true, "nginx": true, "httpd": true, "mysql": true, "rails": true,
 }
 
+// debianTag reports whether an image tag names a Debian or Ubuntu release.
+func debianTag(tag string) bool {
+	for _, release := range []string{"buster", "bullseye", "bookworm", "trixie", "focal", "jammy", "noble"} {
+		if strings.Contains(tag, release) {
+			return true
+		}
+	}
+	return false
+}
+
 // ImageShell says which shell /bin/sh is in image, and why that is assumed.
 // Unknown images get dash, the shell that never execs its last command.
 func ImageShell(image string) (shell.Dialect, string) {
@@ -38,6 +48,8 @@ func ImageShell(image string) (shell.Dialect, string) {
 		return shell.Ash, fmt.Sprintf("%q is BusyBox, where /bin/sh is ash", image)
 	case debianImages[base] && !strings.Contains(name, "/") || strings.HasPrefix(name, "docker.io/library/") && debianImages[base]:
 		return shell.Dash, fmt.Sprintf("%q is Debian-based, where /bin/sh is dash", image)
+	case debianTag(tag):
+		return shell.Dash, fmt.Sprintf("%q is tagged for Debian or Ubuntu, where /bin/sh is dash", image)
 	}
 	return shell.Dash, fmt.Sprintf("assuming /bin/sh is dash because the shell of %q is not known", image)
 }
