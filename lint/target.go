@@ -100,6 +100,9 @@ func (img *Image) shell() *dockerfile.Instruction {
 
 func setting(in *dockerfile.Instruction, shellInstr *dockerfile.Instruction) *Setting {
 	st := &Setting{Instr: in}
+	if in.ShellForm && len(in.Args) == 0 {
+		return st // a bare CMD: nothing to run
+	}
 	if in.ShellForm {
 		st.Shell = shellInstr
 		if shellInstr != nil {

@@ -34,8 +34,8 @@ func checkShellFormCommand(p *lint.Pass) {
 				idx = len(img.Entrypoint.Argv)
 			}
 		}
-		if st == nil || !st.Instr.ShellForm || st.Chain == nil || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 {
-			continue // exec form, or a SHELL that is not a known shell
+		if st == nil || !st.Instr.ShellForm || st.Chain == nil || st.Chain.Shell == nil || st.Chain.Shell.Index != 0 || st.Chain.Shell.Script == nil {
+			continue // exec form, or a SHELL that is not a known shell with -c
 		}
 		sh, kw := st.Chain.Shell, st.Instr.Keyword
 		if st.Instr.JSONError != "" {

@@ -221,6 +221,7 @@ func parseInit(argv []Arg, i int) (*Init, int, bool) {
 			}
 		}
 	}
+	j = min(j, len(argv)) // an option missing its value
 	if name == "dumb-init" {
 		// dumb-init signals the child's process group unless --single-child.
 		in.Group = true

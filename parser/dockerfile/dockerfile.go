@@ -12,6 +12,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -73,7 +74,9 @@ func Parse(src []byte) (*File, error) {
 	if err != nil {
 		return nil, locate(src, err)
 	}
-	stages, metaArgs, err := instructions.Parse(res.AST, nil)
+	// BuildKit's own lint warnings are not ours to report: a linter without a
+	// Warn callback stays silent (a nil one crashes on "# check=").
+	stages, metaArgs, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
 	if err != nil {
 		return nil, locate(src, err)
 	}

@@ -1,0 +1,109 @@
+package lint_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/rules"
+)
+
+func TestKindFromName(t *testing.T) {
+	for name, want := range map[string]lint.Kind{
+		"Dockerfile": lint.Dockerfile, "dockerfile": lint.Dockerfile, "Containerfile": lint.Dockerfile,
+		"Dockerfile.worker": lint.Dockerfile, "worker.Dockerfile": lint.Dockerfile, "a/b/x.dockerfile": lint.Dockerfile,
+		"Containerfile.dev": lint.Dockerfile, "task.json": lint.Unknown, "Dockerfiles": lint.Unknown, "README": lint.Unknown,
+	} {
+		if got := lint.KindFromName(name); got != want {
+			t.Errorf("KindFromName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      lint.Kind
+	}{
+		{"worker", "FROM ruby\nCMD x\n", lint.Dockerfile},
+		{"stdin", `{"containerDefinitions": []}`, lint.TaskDef},
+		{"stdin", "\xef\xbb\xbf  {\"a\": 1}", lint.TaskDef},
+		{"notes", "hello world\n", lint.Unknown},
+		{"Dockerfile", "{}", lint.Dockerfile},
+	}
+	for _, tt := range tests {
+		if got := lint.Detect(tt.name, []byte(tt.src)); got != tt.want {
+			t.Errorf("Detect(%q, %.20q) = %v, want %v", tt.name, tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestBOMKeepsPositions(t *testing.T) {
+	src := "\xef\xbb\xbf{\"containerDefinitions\": [{\"name\": \"w\", \"command\": [\"sh\", \"-c\", \"sidekiq\"]}]}"
+	fs, errs := lint.Run(rules.All(), "td.json", []byte(src), lint.TaskDef)
+	if len(errs) > 0 || len(fs) == 0 {
+		t.Fatalf("findings %v, errors %v", fs, errs)
+	}
+	if got := src[fs[0].Span.Start.Offset:fs[0].Span.End.Offset]; got != `["sh", "-c", "sidekiq"]` {
+		t.Errorf("span = %q", got)
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	tests := []struct {
+		name, src string
+		kind      lint.Kind
+		want      string
+	}{
+		{"td.json", "{\n  \"containerDefinitions\": [\n", lint.TaskDef, "td.json:3:1: invalid JSON: unexpected end of JSON input"},
+		{"td.json", `{"containerDefinitions": [{"stopTimeout": "30"}]}`, lint.TaskDef, "td.json:1:43: containerDefinitions[0].stopTimeout must be an integer, not string"},
+		{"td.json", `[]`, lint.TaskDef, "td.json:1:1: not an ECS task definition"},
+		{"Dockerfile", "FROM x\nNOPE y\n", lint.Dockerfile, "Dockerfile:2:1: unknown instruction: NOPE"},
+		{"Dockerfile", "", lint.Dockerfile, "Dockerfile:1:1: file with no instructions"},
+		{"x", "x", lint.Unknown, "x: not a Dockerfile or an ECS task definition"},
+	}
+	for _, tt := range tests {
+		_, errs := lint.Run(rules.All(), tt.name, []byte(tt.src), tt.kind)
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), tt.want) {
+			t.Errorf("Run(%.30q) errors = %v, want %q", tt.src, errs, tt.want)
+		}
+	}
+}
+
+// seeds returns the fixtures and the shared real-world corpus.
+func seeds(tb testing.TB) [][]byte {
+	var out [][]byte
+	for _, pattern := range []string{"../fixtures/*/*", "../../shared/corpus/dockerfiles/*", "../../shared/corpus/taskdefs/*"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// FuzzLint lints any input as both kinds: it must never panic, and every
+// finding must point inside the input.
+func FuzzLint(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	all := rules.All()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef} {
+			fs, _ := lint.Run(all, "input", src, kind)
+			for _, fd := range fs {
+				if fd.Span.Start.Offset < 0 || fd.Span.End.Offset > len(src) || fd.Span.Start.Offset > fd.Span.End.Offset {
+					t.Fatalf("%s span %+v outside the input", fd.Rule.ID, fd.Span)
+				}
+				if fd.Message == "" {
+					t.Fatalf("%s has no message", fd.Rule.ID)
+				}
+			}
+		}
+	})
+}
