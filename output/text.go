@@ -34,7 +34,7 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 	for _, f := range r.Findings {
 		sevColor := map[lint.Severity]string{lint.Error: ansiRed, lint.Warning: ansiYellow, lint.Info: ansiBlue}[f.Severity]
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			paint(ansiBold, fmt.Sprintf("%s:%d:%d", f.File, f.Span.Start.Line, f.Span.Start.Col)),
+			paint(ansiBold, fmt.Sprintf("%s:%d:%d", clean(f.File), f.Span.Start.Line, f.Span.Start.Col)),
 			paint(sevColor, f.Severity.String()),
 			clean(f.Message),
 			paint(ansiGray, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
