@@ -171,7 +171,9 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 			s.stmts(item.Stmts, with(ctx, "case"), false)
 		}
 	case *syntax.FuncDecl:
-		s.funcs[x.Name.Value] = true
+		if x.Name != nil { // nil for an anonymous function
+			s.funcs[x.Name.Value] = true
+		}
 		s.stmt(x.Body, with(ctx, "function"), false)
 	case *syntax.TimeClause:
 		if x.Stmt != nil {
