@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/aws/aws-sdk-go-v2/service/ecs v1.104.2
+	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/moby/buildkit v0.34.2
 	github.com/spf13/cobra v1.10.2
 	mvdan.cc/sh/v3 v3.14.1

@@ -192,3 +192,17 @@ func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*Input
 
 // Span returns the span of a JSON value of the file.
 func (f *File) Span(n *jsonpos.Node) source.Span { return f.Lines.Span(n.Start, n.End) }
+
+// Edit returns an edit replacing bytes [start, end) of the file with text.
+func (f *File) Edit(start, end int, text string) TextEdit {
+	return TextEdit{Span: f.Lines.Span(start, end), NewText: text}
+}
+
+// Newline is the file's line ending: "\r\n" when its first line ends so.
+func (f *File) Newline() string {
+	src := f.Lines.Bytes()
+	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}

@@ -96,8 +96,13 @@ func (p *Pass) Report(span source.Span, message, suggestion string) {
 
 // ReportSeverity records a finding with an explicit severity.
 func (p *Pass) ReportSeverity(sev Severity, span source.Span, message, suggestion string) {
+	p.ReportFix(sev, span, message, suggestion, nil)
+}
+
+// ReportFix records a finding that may carry a fix.
+func (p *Pass) ReportFix(sev Severity, span source.Span, message, suggestion string, fix *Fix) {
 	*p.findings = append(*p.findings, Finding{
 		Rule: p.rule, Severity: sev, File: p.File.Path, Span: span,
-		Message: message, Suggestion: suggestion,
+		Message: message, Suggestion: suggestion, Fix: fix,
 	})
 }

@@ -107,3 +107,27 @@ func FuzzLint(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFixAll applies every fix to any input: the result must parse (FixAll
+// checks each round) and a second pass must find nothing left to apply.
+func FuzzFixAll(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	all := rules.All()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef} {
+			res, errs, err := lint.FixAll(all, "input", src, kind, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(errs) > 0 || res.Applied == 0 {
+				continue
+			}
+			again, _, err := lint.FixAll(all, "input", res.Src, kind, true)
+			if err != nil || again.Applied != 0 {
+				t.Fatalf("not stable after fixing (%v):\n%q\n->\n%q", err, res.Src, again.Src)
+			}
+		}
+	})
+}

@@ -55,6 +55,13 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 		if f.Suggestion != "" {
 			fmt.Fprintf(bw, "  = suggestion: %s\n", clean(f.Suggestion))
 		}
+		if f.Fix != nil {
+			how := "--fix"
+			if !f.Fix.Safe {
+				how = "--fix --unsafe-fixes"
+			}
+			fmt.Fprintf(bw, "  = fix (%s): %s\n", how, clean(f.Fix.Description))
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -85,8 +84,7 @@ func shellReason(sh *chain.Shell) string {
 func jsonArray(argv []string) string {
 	parts := make([]string, len(argv))
 	for i, a := range argv {
-		b, _ := json.Marshal(a)
-		parts[i] = string(b)
+		parts[i] = jsonString(a)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

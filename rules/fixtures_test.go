@@ -146,3 +146,58 @@ func TestFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestFixGoldens applies every fix (safe and unsafe) to each bad fixture whose
+// rule offers one and compares the result with the fixture's .golden file.
+// The fixed file must parse, must no longer trigger the rule, and a second
+// round must change nothing.
+func TestFixGoldens(t *testing.T) {
+	for _, path := range fixtures(t) {
+		base := filepath.Base(path)
+		if !strings.HasPrefix(base, "bad") {
+			continue
+		}
+		rel := strings.TrimPrefix(filepath.ToSlash(path), "../fixtures/")
+		t.Run(rel, func(t *testing.T) {
+			ruleID := filepath.Base(filepath.Dir(path))
+			fixable := slices.ContainsFunc(runFixture(t, path), func(f lint.Finding) bool { return f.Rule.ID == ruleID && f.Fix != nil })
+			golden := path + ".golden"
+			if !fixable {
+				if _, err := os.Stat(golden); err == nil {
+					t.Errorf("%s exists but %s offers no fix", golden, ruleID)
+				}
+				return
+			}
+			src, _ := os.ReadFile(path)
+			kind := lint.Detect(base, src)
+			res, errs, err := lint.FixAll(rules.All(), base, src, kind, true)
+			if err != nil || len(errs) > 0 {
+				t.Fatal(err, errs)
+			}
+			if *update {
+				if err := os.WriteFile(golden, res.Src, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (go test ./rules -update writes it)", err)
+			}
+			if !bytes.Equal(res.Src, want) {
+				t.Errorf("fixed file differs from %s:\n%s", golden, res.Src)
+			}
+			again, errs, err := lint.FixAll(rules.All(), base, want, kind, true)
+			if err != nil || len(errs) > 0 {
+				t.Fatalf("the golden file does not parse: %v %v", err, errs)
+			}
+			if again.Applied != 0 {
+				t.Errorf("a second fix round changed the file:\n%s", again.Src)
+			}
+			for _, f := range again.Findings {
+				if f.Rule.ID == ruleID {
+					t.Errorf("%s still fires after the fix: %s", ruleID, f.Message)
+				}
+			}
+		})
+	}
+}

@@ -44,7 +44,8 @@ func checkShellFormCommand(p *lint.Pass) {
 			if m := sh.Result.Main; m != nil && m.Args[0].Literal {
 				msg += fmt.Sprintf(", which runs a command named %q, not the one intended", m.Args[0].Value)
 			}
-			p.Report(st.Instr.Span, msg, jsonSuggestion(kw, sh.Script.Value))
+			suggestion, fix := jsonSuggestion(p.File, st, sh.Script.Value)
+			p.ReportFix(lint.Error, st.Instr.Span, msg, suggestion, fix)
 			continue
 		}
 		if sh.ParseErr != nil || sh.Result.Main == nil || sh.Result.Main.Exec {
@@ -67,29 +68,63 @@ func checkShellFormCommand(p *lint.Pass) {
 		if kw == "ENTRYPOINT" && img.Cmd != nil {
 			fmt.Fprintf(&b, "; a shell-form ENTRYPOINT also ignores CMD %s", settingText(img.Cmd))
 		}
-		p.ReportSeverity(sev, st.Instr.Span, b.String(), shellFormSuggestion(kw, st.Chain))
+		var ignoredCmd *lint.Setting
+		if kw == "ENTRYPOINT" {
+			ignoredCmd = img.Cmd
+		}
+		suggestion, fix := shellFormFix(p.File, st, ignoredCmd)
+		p.ReportFix(sev, st.Instr.Span, b.String(), suggestion, fix)
 	}
 }
 
-// shellFormSuggestion is the exec form when the command needs no shell, else
-// the command with exec in front of its main command.
-func shellFormSuggestion(kw string, c *chain.Chain) string {
-	if fields, ok := shell.PlainFields(c.Shell.Script.Value); ok {
-		return kw + " " + jsonArray(fields)
+// shellFormFix rewrites a shell form in exec form when the command needs no
+// shell, else inserts exec before its main command. ignoredCmd is the CMD a
+// shell-form ENTRYPOINT ignores today: either rewrite then needs review.
+func shellFormFix(f *lint.File, st *lint.Setting, ignoredCmd *lint.Setting) (string, *lint.Fix) {
+	kw, in, sh := st.Instr.Keyword, st.Instr, st.Chain.Shell
+	if fields, ok := shell.PlainFields(sh.Script.Value); ok {
+		text := jsonArray(fields)
+		fix := &lint.Fix{
+			Description: "Rewrite " + kw + " in exec form",
+			Safe:        ignoredCmd == nil,
+			Edits:       []lint.TextEdit{f.Edit(in.ArgsSpan.Start.Offset, in.ArgsSpan.End.Offset, text)},
+		}
+		if ignoredCmd != nil {
+			fix.Description += fmt.Sprintf(" (unsafe: CMD %s, ignored today, is then appended to it as arguments)", settingText(ignoredCmd))
+		}
+		return kw + " " + text, fix
 	}
-	if script, ok := c.Shell.WithExec(); ok {
-		return kw + " " + script
+	script, ok := sh.WithExec()
+	if !ok {
+		return fmt.Sprintf("run %s last and with exec, or use the exec form", mainName(st.Chain)), nil
 	}
-	return fmt.Sprintf("run %s last and with exec, or use the exec form", mainName(c))
+	fix := &lint.Fix{Description: fmt.Sprintf("Insert exec before %q", sh.Result.Main.String()), Safe: ignoredCmd == nil}
+	if ignoredCmd != nil {
+		fix.Description += fmt.Sprintf(" (unsafe: review CMD %s, which a shell-form ENTRYPOINT ignores)", settingText(ignoredCmd))
+	}
+	args := in.ArgsSpan
+	if string(f.Lines.Bytes()[args.Start.Offset:args.End.Offset]) == sh.Script.Value {
+		at := args.Start.Offset + sh.Result.Main.Args[0].Start
+		fix.Edits = []lint.TextEdit{f.Edit(at, at, "exec ")}
+	} else {
+		// Continuation lines: BuildKit joined them, so write the joined form.
+		fix.Edits = []lint.TextEdit{f.Edit(args.Start.Offset, args.End.Offset, script)}
+	}
+	return kw + " " + script, fix
 }
 
 // jsonSuggestion turns the usual mistake, single quotes, into valid JSON.
-func jsonSuggestion(kw, text string) string {
+// The fix is unsafe: it changes what runs.
+func jsonSuggestion(f *lint.File, st *lint.Setting, text string) (string, *lint.Fix) {
 	var argv []string
-	if err := json.Unmarshal([]byte(strings.ReplaceAll(text, "'", `"`)), &argv); err == nil {
-		return kw + " " + jsonArray(argv)
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(text, "'", `"`)), &argv); err != nil {
+		return "write the exec form as a JSON array of double-quoted strings", nil
 	}
-	return "write the exec form as a JSON array of double-quoted strings"
+	kw, arr := st.Instr.Keyword, jsonArray(argv)
+	return kw + " " + arr, &lint.Fix{
+		Description: "Rewrite " + kw + " as the JSON array it was meant to be (unsafe: it changes what runs)",
+		Edits:       []lint.TextEdit{f.Edit(st.Instr.ArgsSpan.Start.Offset, st.Instr.ArgsSpan.End.Offset, arr)},
+	}
 }
 
 func settingText(st *lint.Setting) string {

@@ -45,6 +45,10 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 				suggestion = src.Name + " " + suggestion
 			}
 		}
-		p.Report(src.Span, msg, suggestion)
+		var fix *lint.Fix
+		if edit, ok := execInJSONString(p.File, sh); ok {
+			fix = &lint.Fix{Description: fmt.Sprintf("Insert exec before %q", sh.Result.Main.String()), Safe: true, Edits: []lint.TextEdit{edit}}
+		}
+		p.ReportFix(lint.Error, src.Span, msg, suggestion, fix)
 	}
 }

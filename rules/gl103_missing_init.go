@@ -3,9 +3,12 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/shell"
 )
 
@@ -37,8 +40,85 @@ func checkMissingInit(p *lint.Pass) {
 		if len(t.Arrays) > 0 {
 			at = t.Arrays[0].Span
 		}
-		p.Report(at, msg, initSuggestion(t))
+		var fix *lint.Fix
+		if t.ECS != nil {
+			fix = ecsInitFix(p.File, t)
+		} else {
+			fix = dockerInitFix(p.File, t)
+		}
+		p.ReportFix(lint.Warning, at, msg, initSuggestion(t), fix)
 	}
+}
+
+// ecsInitFix turns on initProcessEnabled.
+func ecsInitFix(f *lint.File, t *lint.Target) *lint.Fix {
+	fix := &lint.Fix{Description: "Set linuxParameters.initProcessEnabled to true", Safe: true}
+	src, c := f.Lines.Bytes(), t.ECS.Node
+	switch lp := c.Get("linuxParameters"); {
+	case lp == nil:
+		fix.Edits = []lint.TextEdit{insertMember(f, c, "linuxParameters", `{"initProcessEnabled"`+jsonpos.Colon(src, c)+`true}`)}
+	case lp.Kind == jsonpos.Null:
+		fix.Edits = []lint.TextEdit{f.Edit(lp.Start, lp.End, `{"initProcessEnabled"`+jsonpos.Colon(src, c)+`true}`)}
+	case lp.Get("initProcessEnabled") != nil:
+		v := lp.Get("initProcessEnabled")
+		fix.Edits = []lint.TextEdit{f.Edit(v.Start, v.End, "true")}
+	default:
+		fix.Edits = []lint.TextEdit{insertMember(f, lp, "initProcessEnabled", "true")}
+	}
+	return fix
+}
+
+// dockerInitFix installs tini and puts it in front of the final stage's
+// command. It is unsafe: it changes the build, and a new ENTRYPOINT replaces
+// whatever the base image had. It is offered only where the edit is plain:
+// the base image's package manager is known, no shell in the chain fails to
+// exec (an init would make that worse), and the command is set in the final
+// stage, so a new ENTRYPOINT does not drop an inherited CMD.
+func dockerInitFix(f *lint.File, t *lint.Target) *lint.Fix {
+	img, c := t.Image, t.Chain
+	install := chain.InstallTini(img.BaseImage)
+	if install == "" || c.Shell != nil && c.Shell.Result.Verdict != shell.Replaces {
+		return nil
+	}
+	nl := f.Newline()
+	fix := &lint.Fix{Description: "Install tini and run the command under it (unsafe: it changes the build"}
+	inFinal := func(st *lint.Setting) bool {
+		return st != nil && slices.Contains(img.Stage.Instructions, st.Instr)
+	}
+	switch {
+	case inFinal(img.Entrypoint) && !img.Entrypoint.Instr.ShellForm:
+		ep := img.Entrypoint.Instr
+		argv := append([]string{"tini", "--"}, ep.ArgsValues()...)
+		fix.Edits = append(fix.Edits, f.Edit(ep.ArgsSpan.Start.Offset, ep.ArgsSpan.End.Offset, jsonArray(argv)))
+	case img.Entrypoint == nil && inFinal(img.Cmd):
+		at := f.Lines.LineStart(img.Cmd.Instr.Span.Start.Line)
+		fix.Edits = append(fix.Edits, f.Edit(at, at, `ENTRYPOINT ["tini", "--"]`+nl))
+		if t.EntrypointUnknown {
+			fix.Description += ", and the new ENTRYPOINT replaces the base image's, if it has one"
+		}
+	default:
+		return nil
+	}
+	fix.Description += ")"
+	if !installsTini(f, img) {
+		end := f.Lines.LineEnd(img.Stage.From.Span.End.Line)
+		fix.Edits = append([]lint.TextEdit{f.Edit(end, end, nl+install)}, fix.Edits...)
+	}
+	return fix
+}
+
+// installsTini reports whether a RUN of the final stage's lineage mentions
+// tini already.
+func installsTini(f *lint.File, img *lint.Image) bool {
+	src := f.Lines.Bytes()
+	for s := img.Stage; s != nil; s = s.BaseStage {
+		for _, in := range s.Instructions {
+			if in.Keyword == "RUN" && strings.Contains(string(src[in.Span.Start.Offset:in.Span.End.Offset]), "tini") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pid1 names what runs as PID 1 once exec-transparent wrappers exec.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gracelint/gracelint/lint"
 )
@@ -45,10 +46,43 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
 			what, w.Name, timeout, sidekiqMargin, need, w.Name, stop, w.Timeout)
 		suggestion := fmt.Sprintf(`"stopTimeout": %d`, need)
-		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {
-			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set "stopTimeout": %d, the most Fargate allows`,
-				w.Name, fargateMaxStopTimeout-sidekiqMargin, fargateMaxStopTimeout-sidekiqMargin, fargateMaxStopTimeout)
+		fix := &lint.Fix{
+			Description: fmt.Sprintf("Set stopTimeout to %d", need),
+			Safe:        true,
+			Edits:       []lint.TextEdit{setNumber(p.File, t.ECS.Node, "stopTimeout", need)},
 		}
-		p.Report(at, msg, suggestion)
+		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {
+			lower := fargateMaxStopTimeout - sidekiqMargin
+			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set "stopTimeout": %d, the most Fargate allows`,
+				w.Name, lower, lower, fargateMaxStopTimeout)
+			fix = lowerTimeoutFix(p.File, t, lower)
+		}
+		p.ReportFix(lint.Error, at, msg, suggestion, fix)
+	}
+}
+
+// lowerTimeoutFix lowers Sidekiq's -t to fit Fargate's ceiling and sets the
+// ceiling as stopTimeout. It is unsafe: jobs get less time to finish. It is
+// offered only when the timeout is written as an argv element of its own.
+func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
+	w := t.Chain.Worker
+	if w.TimeoutArg == nil {
+		return nil
+	}
+	old := strconv.Itoa(w.Timeout)
+	edit, ok := replaceJSONString(f, *w.TimeoutArg, func(v string) (string, bool) {
+		for _, prefix := range []string{"", "--timeout=", "-t"} {
+			if v == prefix+old {
+				return prefix + strconv.Itoa(lower), true
+			}
+		}
+		return "", false
+	})
+	if !ok {
+		return nil
+	}
+	return &lint.Fix{
+		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running jobs get less time)", w.Name, lower, fargateMaxStopTimeout),
+		Edits:       []lint.TextEdit{edit, setNumber(f, t.ECS.Node, "stopTimeout", fargateMaxStopTimeout)},
 	}
 }

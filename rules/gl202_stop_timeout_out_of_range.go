@@ -32,6 +32,11 @@ func checkStopTimeoutOutOfRange(p *lint.Pass) {
 		clamped := min(max(int(*s), fargateMinStopTimeout), fargateMaxStopTimeout)
 		msg := fmt.Sprintf("stopTimeout %d is outside the %d..%d s that Fargate supports (requiresCompatibilities includes FARGATE): at the next deploy ECS either rejects it or stops %q with a different timeout than the one planned",
 			*s, fargateMinStopTimeout, fargateMaxStopTimeout, t.Name)
-		p.Report(p.File.Span(t.ECS.Field("stopTimeout")), msg, fmt.Sprintf(`"stopTimeout": %d`, clamped))
+		n := t.ECS.Field("stopTimeout")
+		fix := &lint.Fix{
+			Description: fmt.Sprintf("Set stopTimeout to %d (unsafe: the container gets a different stop window)", clamped),
+			Edits:       []lint.TextEdit{p.File.Edit(n.Start, n.End, fmt.Sprint(clamped))},
+		}
+		p.ReportFix(lint.Error, p.File.Span(n), msg, fmt.Sprintf(`"stopTimeout": %d`, clamped), fix)
 	}
 }

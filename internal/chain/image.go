@@ -26,12 +26,20 @@ func debianTag(tag string) bool {
 	return false
 }
 
-// ImageShell says which shell /bin/sh is in image, and why that is assumed.
-// Unknown images get dash, the shell that never execs its last command.
-func ImageShell(image string) (shell.Dialect, string) {
+// family is what gracelint knows of an image's distribution.
+type family int
+
+const (
+	unknownFamily family = iota
+	debianFamily
+	alpineFamily
+	busyboxFamily
+)
+
+func classify(image string) (family, string) {
 	ref := strings.ToLower(image)
 	if ref == "" {
-		return shell.Dash, "assuming dash because the base image is not known"
+		return unknownFamily, "the base image is not known"
 	}
 	name, tag := ref, ""
 	if at := strings.IndexByte(name, '@'); at >= 0 {
@@ -41,17 +49,43 @@ func ImageShell(image string) (shell.Dialect, string) {
 		name, tag = name[:c], name[c+1:]
 	}
 	base := name[strings.LastIndexByte(name, '/')+1:]
+	official := !strings.Contains(name, "/") || strings.HasPrefix(name, "docker.io/library/")
 	switch {
 	case base == "alpine" || strings.Contains(tag, "alpine"):
-		return shell.Ash, fmt.Sprintf("%q is Alpine, where /bin/sh is BusyBox ash", image)
+		return alpineFamily, fmt.Sprintf("%q is Alpine, where /bin/sh is BusyBox ash", image)
 	case base == "busybox":
-		return shell.Ash, fmt.Sprintf("%q is BusyBox, where /bin/sh is ash", image)
-	case debianImages[base] && !strings.Contains(name, "/") || strings.HasPrefix(name, "docker.io/library/") && debianImages[base]:
-		return shell.Dash, fmt.Sprintf("%q is Debian-based, where /bin/sh is dash", image)
+		return busyboxFamily, fmt.Sprintf("%q is BusyBox, where /bin/sh is ash", image)
+	case debianImages[base] && official:
+		return debianFamily, fmt.Sprintf("%q is Debian-based, where /bin/sh is dash", image)
 	case debianTag(tag):
-		return shell.Dash, fmt.Sprintf("%q is tagged for Debian or Ubuntu, where /bin/sh is dash", image)
+		return debianFamily, fmt.Sprintf("%q is tagged for Debian or Ubuntu, where /bin/sh is dash", image)
 	}
-	return shell.Dash, fmt.Sprintf("assuming /bin/sh is dash because the shell of %q is not known", image)
+	return unknownFamily, fmt.Sprintf("the shell of %q is not known", image)
+}
+
+// ImageShell says which shell /bin/sh is in image, and why that is assumed.
+// Unknown images get dash, the shell that never execs its last command.
+func ImageShell(image string) (shell.Dialect, string) {
+	fam, why := classify(image)
+	switch fam {
+	case alpineFamily, busyboxFamily:
+		return shell.Ash, why
+	case debianFamily:
+		return shell.Dash, why
+	}
+	return shell.Dash, "assuming /bin/sh is dash because " + why
+}
+
+// InstallTini returns the Dockerfile RUN line that installs tini on image, or
+// "" when its package manager is not known.
+func InstallTini(image string) string {
+	switch fam, _ := classify(image); fam {
+	case debianFamily:
+		return "RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*"
+	case alpineFamily:
+		return "RUN apk add --no-cache tini"
+	}
+	return ""
 }
 
 // IsWindows reports whether image is a Windows image, where none of the

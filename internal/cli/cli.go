@@ -3,10 +3,13 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gracelint/gracelint/internal/source"
@@ -32,6 +35,9 @@ type options struct {
 	failLevel string
 	noColor   bool
 	stdinName string
+	fix       bool
+	unsafe    bool
+	diff      bool
 }
 
 // Main runs gracelint with args and returns the exit code.
@@ -64,6 +70,9 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
+	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
+	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
+	f.BoolVar(&opt.diff, "diff", false, "print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)")
 	cmd.SetArgs(args)
 	cmd.SetIn(stdin)
 	cmd.SetOut(stdout)
@@ -91,16 +100,68 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	if opt.fix && opt.diff {
+		return ExitInput, fmt.Errorf("--fix and --diff do not go together: --diff shows what --fix would write")
+	}
+	if opt.fix && slices.Contains(paths, "-") {
+		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
+	}
 	inputs, errs := discover(paths, stdin, opt.stdinName)
 	rep := &output.Report{Version: Version, Errors: errs, Sources: map[string]*source.Lines{}}
-	results := lintAll(inputs)
+	results := lintAll(inputs, opt.fix || opt.diff, opt.unsafe)
+	var diffs strings.Builder
+	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
-		if p := results[i].panic; p != nil {
-			return ExitInternal, fmt.Errorf("internal error linting %s: %v", in.path, p)
+		r := results[i]
+		if r.panic != nil {
+			return ExitInternal, fmt.Errorf("internal error linting %s: %v", in.path, r.panic)
 		}
-		rep.Sources[in.path] = source.NewLines(in.src)
-		rep.Findings = append(rep.Findings, results[i].findings...)
-		rep.Errors = append(rep.Errors, results[i].errs...)
+		if r.err != nil {
+			return ExitInternal, r.err
+		}
+		src := in.src
+		if r.fixed != nil && !bytes.Equal(r.fixed, in.src) {
+			src = r.fixed
+			switch {
+			case opt.diff:
+				d, err := unifiedDiff(in.path, in.src, r.fixed)
+				if err != nil {
+					return ExitInternal, err
+				}
+				diffs.WriteString(d)
+			case opt.fix:
+				if err := writeAtomic(in.file, r.fixed); err != nil {
+					rep.Errors = append(rep.Errors, &lint.InputError{File: in.path, Msg: "writing the fixes: " + err.Error()})
+					src = in.src
+					r.findings = r.before
+				} else {
+					fixedFiles++
+					fixes += r.applied
+				}
+			}
+		}
+		rep.Sources[in.path] = source.NewLines(src)
+		rep.Findings = append(rep.Findings, r.findings...)
+		rep.Errors = append(rep.Errors, r.errs...)
+	}
+
+	if opt.diff {
+		if _, err := io.WriteString(stdout, diffs.String()); err != nil {
+			return ExitInternal, err
+		}
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "error: %s\n", e.Error())
+		}
+		switch {
+		case len(rep.Errors) > 0:
+			return ExitInput, nil
+		case diffs.Len() > 0:
+			return ExitFindings, nil
+		}
+		return ExitClean, nil
+	}
+	if opt.fix && fixes > 0 {
+		fmt.Fprintf(stderr, "gracelint: applied %d %s in %d %s\n", fixes, plural(fixes, "fix", "fixes"), fixedFiles, plural(fixedFiles, "file", "files"))
 	}
 
 	var err error
@@ -126,14 +187,26 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	return ExitClean, nil
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 type result struct {
 	findings []lint.Finding
 	errs     []*lint.InputError
+	fixed    []byte         // the file after fixes, when fixing
+	applied  int            // fixes applied
+	before   []lint.Finding // the findings before fixes, should writing fail
+	err      error
 	panic    any
 }
 
-// lintAll lints inputs concurrently; results keep the inputs' order.
-func lintAll(inputs []input) []result {
+// lintAll lints (or fixes) inputs concurrently; results keep the inputs'
+// order.
+func lintAll(inputs []input, fix, unsafe bool) []result {
 	results := make([]result, len(inputs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -151,7 +224,17 @@ func lintAll(inputs []input) []result {
 				<-sem
 				wg.Done()
 			}()
-			results[i].findings, results[i].errs = lint.Run(all, in.path, in.src, in.kind)
+			r := &results[i]
+			r.findings, r.errs = lint.Run(all, in.path, in.src, in.kind)
+			if !fix || len(r.errs) > 0 {
+				return
+			}
+			res, errs, err := lint.FixAll(all, in.path, in.src, in.kind, unsafe)
+			if err != nil || len(errs) > 0 {
+				r.err, r.errs = err, errs
+				return
+			}
+			r.before, r.findings, r.fixed, r.applied = r.findings, res.Findings, res.Src, res.Applied
 		}()
 	}
 	wg.Wait()

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -209,5 +211,149 @@ func TestGolden(t *testing.T) {
 				t.Errorf("output differs from %s (go test ./internal/cli -update rewrites it)\n%s", golden, stdout)
 			}
 		})
+	}
+}
+
+// fixturesDir is absolute so that tests may change directory.
+var fixturesDir, _ = filepath.Abs("../../fixtures")
+
+// copyFixture copies a fixture into dir and returns its new path.
+func copyFixture(t *testing.T, dir, fixture string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(fixturesDir, fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return write(t, dir, filepath.Base(fixture), string(src))
+}
+
+func TestFixSeed(t *testing.T) {
+	dir := t.TempDir()
+	p := copyFixture(t, dir, "GL102/bad-seed.json")
+	code, stdout, stderr := gracelint(t, "", "--fix", p)
+	if code != ExitClean || stdout != "" || !strings.Contains(stderr, "applied 2 fixes in 1 file") {
+		t.Errorf("--fix: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	got, _ := os.ReadFile(p)
+	want, _ := os.ReadFile("../../fixtures/GL102/bad-seed.json.golden")
+	if !bytes.Equal(got, want) {
+		t.Errorf("fixed file:\n%s\nwant:\n%s", got, want)
+	}
+	if !strings.Contains(string(got), `"command": ["sh", "-c", "exec bundle exec sidekiq -C config/sidekiq.yml -t 20"],`) ||
+		!strings.Contains(string(got), `"linuxParameters": {"initProcessEnabled": true}`) {
+		t.Errorf("the seed's fix is not the expected one:\n%s", got)
+	}
+	if code, stdout, _ := gracelint(t, "", "--diff", p); code != ExitClean || stdout != "" {
+		t.Errorf("second run: exit %d, diff %q", code, stdout)
+	}
+}
+
+func TestDiffAppliesLikeFix(t *testing.T) {
+	for _, fixture := range []string{"GL102/bad-seed.json", "GL102/bad-crlf-tabs.json", "GL102/bad-minified.json", "GL101/bad-escape.Dockerfile", "GL101/bad-debian.Dockerfile"} {
+		t.Run(fixture, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			p := filepath.Base(copyFixture(t, dir, fixture))
+			before, _ := os.ReadFile(p)
+			code, diff, stderr := gracelint(t, "", "--diff", "--unsafe-fixes", p)
+			if code != ExitFindings || !strings.HasPrefix(diff, "--- "+p+"\n+++ "+p+"\n") {
+				t.Fatalf("--diff: exit %d, %q, %q", code, diff, stderr)
+			}
+			if after, _ := os.ReadFile(p); !bytes.Equal(after, before) {
+				t.Fatal("--diff wrote the file")
+			}
+			if code, _, stderr := gracelint(t, "", "--fix", "--unsafe-fixes", p); code == ExitInternal || code == ExitInput {
+				t.Fatalf("--fix: exit %d: %s", code, stderr)
+			}
+			fixed, _ := os.ReadFile(p)
+			for _, tool := range [][]string{{"patch", "-p0", "--quiet"}, {"git", "apply", "-p0"}} {
+				if _, err := exec.LookPath(tool[0]); err != nil {
+					t.Logf("%s is not installed", tool[0])
+					continue
+				}
+				if err := os.WriteFile(p, before, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				cmd := exec.Command(tool[0], tool[1:]...)
+				cmd.Stdin = strings.NewReader(diff)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("%s: %v\n%s\n%s", tool[0], err, out, diff)
+				}
+				if patched, _ := os.ReadFile(p); !bytes.Equal(patched, fixed) {
+					t.Errorf("%s result differs from --fix:\n%q\n%q", tool[0], patched, fixed)
+				}
+			}
+		})
+	}
+}
+
+func TestFixKeepsModeAndWritesThroughSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	target := copyFixture(t, dir, "GL102/bad-seed.json")
+	if err := os.Chmod(target, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := gracelint(t, "", "--fix", link); code != ExitClean {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the symlink was replaced by a file")
+	}
+	fi, _ := os.Stat(target)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(target); !strings.Contains(string(b), "exec bundle") {
+		t.Error("the target was not fixed")
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*gracelint*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+func TestFixWritesOnlyChangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	clean := copyFixture(t, dir, "GL102/ok-seed-fixed.json")
+	unfixable := copyFixture(t, dir, "GL101/bad-bash-followed.Dockerfile")
+	old := time.Now().Add(-time.Hour)
+	for _, p := range []string{clean, unfixable} {
+		os.Chtimes(p, old, old)
+	}
+	code, stdout, _ := gracelint(t, "", "--fix", dir)
+	if code != ExitFindings || !strings.Contains(stdout, "GL101") {
+		t.Errorf("exit %d, remaining findings %q", code, stdout)
+	}
+	for _, p := range []string{clean, unfixable} {
+		if fi, _ := os.Stat(p); !fi.ModTime().Equal(old) {
+			t.Errorf("%s was written", filepath.Base(p))
+		}
+	}
+}
+
+func TestUnsafeFixesNeedTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	p := copyFixture(t, dir, "GL202/bad-300.json")
+	if code, diff, _ := gracelint(t, "", "--diff", p); code != ExitClean || diff != "" {
+		t.Errorf("without --unsafe-fixes: exit %d, diff %q", code, diff)
+	}
+	if code, diff, _ := gracelint(t, "", "--diff", "--unsafe-fixes", p); code != ExitFindings || !strings.Contains(diff, `+    {"name": "nginx", "image": "nginx:1.27", "stopTimeout": 120}`) {
+		t.Errorf("with --unsafe-fixes: exit %d, diff %q", code, diff)
+	}
+}
+
+func TestFixFlagsUsage(t *testing.T) {
+	if code, _, stderr := gracelint(t, "", "--fix", "-"); code != ExitInput || !strings.Contains(stderr, "--diff") {
+		t.Errorf("--fix on stdin: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := gracelint(t, "", "--fix", "--diff", "."); code != ExitInput {
+		t.Errorf("--fix --diff: exit %d", code)
+	}
+	code, diff, _ := gracelint(t, "FROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq -t 5\n", "--diff", "--stdin-filename", "Dockerfile", "-")
+	if code != ExitFindings || !strings.Contains(diff, `+CMD ["sidekiq", "-t", "5"]`) {
+		t.Errorf("--diff on stdin: exit %d, %q", code, diff)
 	}
 }

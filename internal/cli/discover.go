@@ -20,10 +20,10 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 
 // input is one file to lint.
 type input struct {
-	path     string // as shown in output
-	src      []byte
-	kind     lint.Kind
-	explicit bool
+	path string // as shown in output
+	file string // as opened; empty for standard input
+	src  []byte
+	kind lint.Kind
 }
 
 // discover turns the command-line paths into inputs. Files named on the
@@ -44,7 +44,7 @@ func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*li
 			case len(src) > maxFileSize:
 				fail(stdinName, fmt.Errorf("larger than %d MiB", maxFileSize>>20))
 			default:
-				ins = append(ins, input{path: stdinName, src: src, kind: lint.Detect(stdinName, src), explicit: true})
+				ins = append(ins, input{path: stdinName, src: src, kind: lint.Detect(stdinName, src)})
 			}
 			continue
 		}
@@ -59,7 +59,7 @@ func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*li
 				fail(display(p), err)
 				continue
 			}
-			in.kind, in.explicit = lint.Detect(p, in.src), true
+			in.kind = lint.Detect(p, in.src)
 			ins = append(ins, in)
 			continue
 		}
@@ -120,7 +120,7 @@ func readInput(path string, info fs.FileInfo) (input, error) {
 	if err != nil {
 		return input{}, err
 	}
-	return input{path: display(path), src: src}, nil
+	return input{path: display(path), file: path, src: src}, nil
 }
 
 // display shows path relative to the current directory when it is below it.

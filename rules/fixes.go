@@ -1,0 +1,91 @@
+package rules
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/jsonpos"
+)
+
+// execInJSONString returns the edit that inserts "exec " before the main
+// command of a -c script written as a JSON string (a Dockerfile exec-form
+// array or an ECS command), keeping the string's escaping.
+func execInJSONString(f *lint.File, sh *chain.Shell) (lint.TextEdit, bool) {
+	if _, ok := sh.WithExec(); !ok {
+		return lint.TextEdit{}, false
+	}
+	src, sp := f.Lines.Bytes(), sh.Script.Span
+	if v, ok := jsonpos.DecodeString(src[sp.Start.Offset:sp.End.Offset]); !ok || v != sh.Script.Value {
+		return lint.TextEdit{}, false
+	}
+	off, ok := jsonpos.StringOffset(src, sp.Start.Offset, sp.End.Offset, sh.Result.Main.Args[0].Start)
+	if !ok {
+		return lint.TextEdit{}, false
+	}
+	return f.Edit(off, off, "exec "), true
+}
+
+// insertMember returns the edit adding `"key": value` to a JSON object in
+// the file's layout.
+func insertMember(f *lint.File, obj *jsonpos.Node, key, value string) lint.TextEdit {
+	ins := jsonpos.InsertMember(f.Lines.Bytes(), obj, key, value)
+	text := ins.Text
+	if f.Newline() == "\r\n" {
+		text = crlf(text)
+	}
+	return f.Edit(ins.Offset, ins.Offset, text)
+}
+
+// crlf turns lone "\n" into "\r\n".
+func crlf(s string) string {
+	out := make([]byte, 0, len(s)+4)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' && (i == 0 || s[i-1] != '\r') {
+			out = append(out, '\r')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// setNumber returns the edit that sets obj[key] to n, replacing the value or
+// adding the member.
+func setNumber(f *lint.File, obj *jsonpos.Node, key string, n int) lint.TextEdit {
+	if v := obj.Get(key); v != nil {
+		return f.Edit(v.Start, v.End, strconv.Itoa(n))
+	}
+	return insertMember(f, obj, key, strconv.Itoa(n))
+}
+
+// replaceJSONString returns the edit replacing the JSON string token at a's
+// span, when a is written as a whole string of its own, with the string
+// rewrite(decoded value).
+func replaceJSONString(f *lint.File, a chain.Arg, rewrite func(string) (string, bool)) (lint.TextEdit, bool) {
+	sp := a.Span
+	src := f.Lines.Bytes()
+	if sp.Start.Offset >= sp.End.Offset || src[sp.Start.Offset] != '"' {
+		return lint.TextEdit{}, false
+	}
+	v, ok := jsonpos.DecodeString(src[sp.Start.Offset:sp.End.Offset])
+	if !ok {
+		return lint.TextEdit{}, false
+	}
+	nv, ok := rewrite(v)
+	if !ok {
+		return lint.TextEdit{}, false
+	}
+	return f.Edit(sp.Start.Offset, sp.End.Offset, jsonString(nv)), true
+}
+
+// jsonString encodes s as a JSON string the way people write one: without
+// escaping <, > and &.
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
