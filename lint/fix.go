@@ -73,6 +73,9 @@ type FixResult struct {
 	Src      []byte    // the fixed file
 	Applied  int       // fixes applied, over all rounds
 	Findings []Finding // what is left, linted on Src
+	// Pending counts fixes still offered when the rounds ran out: they kept
+	// overlapping others.
+	Pending int
 }
 
 // FixAll applies the fixes of rules to src, re-linting after each round until
@@ -89,14 +92,15 @@ func FixAll(rules []*Rule, name string, src []byte, kind Kind, unsafe bool) (*Fi
 			return nil, nil, fmt.Errorf("fixing %s produced a file that does not parse (%v); nothing was written", name, errs[0])
 		}
 		res.Findings = findings
-		if round == maxFixRounds {
-			return res, nil, nil
-		}
 		var fixes []*Fix
 		for _, f := range findings {
 			if f.Fix != nil && (f.Fix.Safe || unsafe) {
 				fixes = append(fixes, f.Fix)
 			}
+		}
+		if round == maxFixRounds {
+			res.Pending = len(fixes)
+			return res, nil, nil
 		}
 		out, applied, _ := ApplyFixes(res.Src, fixes)
 		if len(applied) == 0 {

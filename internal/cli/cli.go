@@ -139,6 +139,10 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 					fixes += r.applied
 				}
 			}
+			if r.pending > 0 {
+				fmt.Fprintf(stderr, "gracelint: %s: %d %s not applied: %s other fixes; run again\n",
+					in.path, r.pending, plural(r.pending, "fix was", "fixes were"), plural(r.pending, "it overlaps", "they overlap"))
+			}
 		}
 		rep.Sources[in.path] = source.NewLines(src)
 		rep.Findings = append(rep.Findings, r.findings...)
@@ -199,6 +203,7 @@ type result struct {
 	errs     []*lint.InputError
 	fixed    []byte         // the file after fixes, when fixing
 	applied  int            // fixes applied
+	pending  int            // fixes left when the rounds ran out
 	before   []lint.Finding // the findings before fixes, should writing fail
 	err      error
 	panic    any
@@ -234,7 +239,7 @@ func lintAll(inputs []input, fix, unsafe bool) []result {
 				r.err, r.errs = err, errs
 				return
 			}
-			r.before, r.findings, r.fixed, r.applied = r.findings, res.Findings, res.Src, res.Applied
+			r.before, r.findings, r.fixed, r.applied, r.pending = r.findings, res.Findings, res.Src, res.Applied, res.Pending
 		}()
 	}
 	wg.Wait()

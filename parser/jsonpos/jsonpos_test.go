@@ -98,3 +98,61 @@ func FuzzParse(f *testing.F) {
 		walk(n)
 	})
 }
+
+func TestInsertMember(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"indented", "{\n  \"a\": 1,\n  \"b\": [2]\n}", "{\n  \"a\": 1,\n  \"b\": [2],\n  \"k\": true\n}"},
+		{"tabs and CRLF", "{\r\n\t\"a\": 1\r\n}", "{\r\n\t\"a\": 1,\r\n\t\"k\": true\r\n}"},
+		{"minified", `{"a":1,"b":2}`, `{"a":1,"b":2,"k":true}`},
+		{"one line with spaces", `{"a": 1, "b": 2}`, `{"a": 1, "b": 2, "k": true}`},
+		{"one member", `{ "a": 1 }`, `{ "a": 1, "k": true }`},
+		{"empty", `{}`, `{"k": true}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := Parse([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ins := InsertMember([]byte(tt.src), n, "k", "true")
+			got := tt.src[:ins.Offset] + ins.Text + tt.src[ins.Offset:]
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if _, err := Parse([]byte(got)); err != nil {
+				t.Errorf("result does not parse: %v", err)
+			}
+		})
+	}
+}
+
+func TestStringOffset(t *testing.T) {
+	src := []byte(`"a\"b\\c\u00e9\ud83d\ude00d"`)
+	decoded, _ := DecodeString(src)
+	for i := 0; i <= len(decoded); i++ {
+		off, ok := StringOffset(src, 0, len(src), i)
+		if !ok {
+			continue
+		}
+		// Inserting "X" at the mapped offset must insert it at i in the
+		// decoded string.
+		edited := string(src[:off]) + "X" + string(src[off:])
+		got, ok := DecodeString([]byte(edited))
+		if !ok || got != decoded[:i]+"X"+decoded[i:] {
+			t.Errorf("offset %d -> %d gives %q", i, off, got)
+		}
+	}
+	// a " b \ c é(2 bytes) 😀(4 bytes) d
+	for _, i := range []int{0, 1, 2, 3, 4, 5, 7, 11, 12} {
+		if _, ok := StringOffset(src, 0, len(src), i); !ok {
+			t.Errorf("offset %d of %q has no source offset", i, decoded)
+		}
+	}
+	for _, i := range []int{6, 8, 13} {
+		if _, ok := StringOffset(src, 0, len(src), i); ok {
+			t.Errorf("offset %d is inside an escape or past the end and must not map", i)
+		}
+	}
+}
