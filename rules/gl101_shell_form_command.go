@@ -103,11 +103,14 @@ func shellFormFix(f *lint.File, st *lint.Setting, ignoredCmd *lint.Setting) (str
 		fix.Description += fmt.Sprintf(" (unsafe: review CMD %s, which a shell-form ENTRYPOINT ignores)", settingText(ignoredCmd))
 	}
 	args := in.ArgsSpan
-	if string(f.Lines.Bytes()[args.Start.Offset:args.End.Offset]) == sh.Script.Value {
-		at := args.Start.Offset + sh.Result.Main.Args[0].Start
+	raw := string(f.Lines.Bytes()[args.Start.Offset:args.End.Offset])
+	// BuildKit joins continuation lines; where the main command is written
+	// as is at the end of the source, insert in place, else write the
+	// joined form.
+	if tail := sh.Script.Value[sh.Result.Main.Args[0].Start:]; strings.HasSuffix(raw, tail) {
+		at := args.End.Offset - len(tail)
 		fix.Edits = []lint.TextEdit{f.Edit(at, at, "exec ")}
 	} else {
-		// Continuation lines: BuildKit joined them, so write the joined form.
 		fix.Edits = []lint.TextEdit{f.Edit(args.Start.Offset, args.End.Offset, script)}
 	}
 	return kw + " " + script, fix
