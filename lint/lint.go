@@ -48,6 +48,7 @@ type Rule struct {
 	Name     string
 	Severity Severity // the usual severity; a finding may say otherwise
 	Summary  string
+	Tags     []string // for SARIF and other tools: "containers", "ecs", ...
 	Check    func(*Pass)
 }
 

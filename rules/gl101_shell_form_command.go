@@ -18,6 +18,7 @@ var ShellFormCommand = &lint.Rule{
 	Name:     "shell-form-command",
 	Severity: lint.Error,
 	Summary:  "the image's CMD or ENTRYPOINT is in shell form, so a shell stands between the stop signal and the process",
+	Tags:     []string{"dockerfile", "signals"},
 	Check:    checkShellFormCommand,
 }
 

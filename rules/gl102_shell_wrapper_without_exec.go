@@ -15,6 +15,7 @@ var ShellWrapperWithoutExec = &lint.Rule{
 	Name:     "shell-wrapper-without-exec",
 	Severity: lint.Error,
 	Summary:  "a shell -c wrapper stays between the stop signal and the process because nothing execs it",
+	Tags:     []string{"dockerfile", "ecs", "signals"},
 	Check:    checkShellWrapperWithoutExec,
 }
 

@@ -18,6 +18,7 @@ var MissingInit = &lint.Rule{
 	Name:     "missing-init",
 	Severity: lint.Warning,
 	Summary:  "no init runs as PID 1, so unhandled signals are ignored and orphans are never reaped",
+	Tags:     []string{"dockerfile", "ecs", "signals"},
 	Check:    checkMissingInit,
 }
 

@@ -21,6 +21,7 @@ var StopTimeoutTooShort = &lint.Rule{
 	Name:     "stop-timeout-too-short",
 	Severity: lint.Error,
 	Summary:  "the stop timeout is shorter than the worker's shutdown timeout plus 5 s, so jobs are killed mid-flight",
+	Tags:     []string{"ecs", "timeouts"},
 	Check:    checkStopTimeoutTooShort,
 }
 

@@ -16,6 +16,7 @@ var StopTimeoutOutOfRange = &lint.Rule{
 	Name:     "stop-timeout-out-of-range",
 	Severity: lint.Error,
 	Summary:  "stopTimeout is outside the 2..120 s that Fargate supports",
+	Tags:     []string{"ecs", "fargate", "timeouts"},
 	Check:    checkStopTimeoutOutOfRange,
 }
 

@@ -4,8 +4,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -31,7 +33,8 @@ const (
 )
 
 type options struct {
-	format    string
+	formats   []string
+	outputs   []string
 	failLevel string
 	noColor   bool
 	stdinName string
@@ -66,7 +69,8 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opt.format, "format", "f", "text", "output format: text or json")
+	f.StringArrayVarP(&opt.formats, "format", "f", nil, "output format: "+strings.Join(output.Formats, ", ")+" (default text; repeat for several)")
+	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
@@ -87,8 +91,9 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 }
 
 func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	if opt.format != "text" && opt.format != "json" {
-		return ExitInput, fmt.Errorf("unknown --format %q (want text or json)", opt.format)
+	sinks, err := outputs(opt)
+	if err != nil {
+		return ExitInput, err
 	}
 	failLevel := lint.Severity(0)
 	if opt.failLevel != "none" {
@@ -107,7 +112,10 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
 	inputs, errs := discover(paths, stdin, opt.stdinName)
-	rep := &output.Report{Version: Version, Errors: errs, Sources: map[string]*source.Lines{}}
+	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}}
+	if wd, err := os.Getwd(); err == nil {
+		rep.BaseDir, rep.Root = wd, repoRoot(wd)
+	}
 	results := lintAll(inputs, opt.fix || opt.diff, opt.unsafe)
 	var diffs strings.Builder
 	fixedFiles, fixes := 0, 0
@@ -168,15 +176,13 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "gracelint: applied %d %s in %d %s\n", fixes, plural(fixes, "fix", "fixes"), fixedFiles, plural(fixedFiles, "file", "files"))
 	}
 
-	var err error
-	switch opt.format {
-	case "json":
-		err = output.JSON(stdout, rep)
-	default:
-		err = output.Text(stdout, stderr, rep, useColor(opt, stdout))
-	}
-	if err != nil {
-		return ExitInternal, err
+	for _, s := range sinks {
+		if err := s.write(rep, stdout, stderr, useColor(opt, stdout)); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return ExitInput, err
+			}
+			return ExitInternal, err
+		}
 	}
 	switch {
 	case len(rep.Errors) > 0:
