@@ -119,7 +119,7 @@ func TestGitHubInjection(t *testing.T) {
 		}
 		// The properties end at the first "::"; each must be one of ours,
 		// so no value leaked a separator.
-		props := l[2:strings.Index(l[2:], "::")+2]
+		props := l[2 : strings.Index(l[2:], "::")+2]
 		_, props, _ = strings.Cut(props, " ")
 		for _, kv := range strings.Split(props, ",") {
 			key, _, _ := strings.Cut(kv, "=")
