@@ -173,16 +173,37 @@ func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
 	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
 }
 
-// Run parses one input and runs rules over it. Findings come sorted by
+// Linter runs rules with options.
+type Linter struct {
+	Rules   []*Rule
+	Options Options
+}
+
+// Run lints one input with the default options. Findings come sorted by
 // position.
 func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*InputError) {
+	l := &Linter{Rules: rules, Options: DefaultOptions()}
+	return l.Run(name, src, kind)
+}
+
+// Run parses one input, runs the enabled rules over it and applies
+// suppressions and severity overrides. Findings come sorted by position.
+func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputError) {
 	f, errs := Parse(name, src, kind)
 	if f == nil {
 		return nil, errs
 	}
 	var findings []Finding
-	for _, r := range rules {
-		r.Check(&Pass{File: f, rule: r, findings: &findings})
+	for _, r := range l.Rules {
+		if r.Check != nil && !l.Options.Disabled[r.ID] {
+			r.Check(&Pass{File: f, Options: &l.Options, rule: r, findings: &findings})
+		}
+	}
+	findings = l.suppress(f, findings)
+	for i := range findings {
+		if sev, ok := l.Options.Severity[findings[i].Rule.ID]; ok {
+			findings[i].Severity = sev
+		}
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Span.Start.Offset, b.Span.Start.Offset), strings.Compare(a.Rule.ID, b.Rule.ID))

@@ -78,13 +78,19 @@ type FixResult struct {
 	Pending int
 }
 
-// FixAll applies the fixes of rules to src, re-linting after each round until
-// nothing changes. Unsafe fixes are applied only when unsafe is true. The
-// result always parses: a round whose output does not is an error.
+// FixAll applies fixes with the default options; see Linter.Fix.
 func FixAll(rules []*Rule, name string, src []byte, kind Kind, unsafe bool) (*FixResult, []*InputError, error) {
+	l := &Linter{Rules: rules, Options: DefaultOptions()}
+	return l.Fix(name, src, kind, unsafe)
+}
+
+// Fix applies the fixes of the findings to src, re-linting after each round
+// until nothing changes. Unsafe fixes are applied only when unsafe is true.
+// The result always parses: a round whose output does not is an error.
+func (l *Linter) Fix(name string, src []byte, kind Kind, unsafe bool) (*FixResult, []*InputError, error) {
 	res := &FixResult{Src: src}
 	for round := 0; ; round++ {
-		findings, errs := Run(rules, name, res.Src, kind)
+		findings, errs := l.Run(name, res.Src, kind)
 		if len(errs) > 0 {
 			if round == 0 {
 				return nil, errs, nil

@@ -82,9 +82,28 @@ type TextEdit struct {
 	NewText string
 }
 
+// Options are the settings a configuration file may change.
+type Options struct {
+	// Disabled rules do not run, by rule ID.
+	Disabled map[string]bool
+	// Severity overrides what rules report, by rule ID.
+	Severity map[string]Severity
+	// SidekiqTimeout is Sidekiq's timeout where the command sets none.
+	SidekiqTimeout int
+	// StopMargin is the time a worker needs after its timeout to requeue
+	// jobs and exit; Sidekiq's deployment guide asks for 5 s.
+	StopMargin int
+}
+
+// DefaultOptions are the options without a configuration file.
+func DefaultOptions() Options {
+	return Options{SidekiqTimeout: 25, StopMargin: 5}
+}
+
 // Pass is what a rule sees of one file.
 type Pass struct {
 	File     *File
+	Options  *Options
 	rule     *Rule
 	findings *[]Finding
 }

@@ -7,6 +7,7 @@ import "github.com/gracelint/gracelint/lint"
 // rule is one reviewed line.
 func All() []*lint.Rule {
 	return []*lint.Rule{
+		lint.UnusedSuppression,
 		ShellFormCommand,
 		ShellWrapperWithoutExec,
 		MissingInit,

@@ -54,7 +54,10 @@ func runFixture(t *testing.T, path string) []lint.Finding {
 	return findings
 }
 
-var wantRe = regexp.MustCompile(`^#\s*want\s+(.*)$`)
+var (
+	wantRe      = regexp.MustCompile(`^#\s*want\s+(.*)$`)
+	directiveRe = regexp.MustCompile(`^\s*#\s*gracelint\s`)
+)
 
 // dockerfileWants reads "# want GL101 GL103:warning" comments: each names
 // the findings expected on the next instruction's first line.
@@ -66,8 +69,10 @@ func dockerfileWants(src []byte) []string {
 		if m == nil {
 			continue
 		}
+		// The expectation is for the next instruction, or for a gracelint
+		// directive comment (GL001 reports those).
 		next := i + 1
-		for next < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[next]), "#") {
+		for next < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[next]), "#") && !directiveRe.MatchString(lines[next]) {
 			next++
 		}
 		for _, w := range strings.Fields(m[1]) {

@@ -7,10 +7,6 @@ import (
 	"github.com/gracelint/gracelint/lint"
 )
 
-// sidekiqMargin is the time Sidekiq needs after its timeout to push
-// unfinished jobs back to Redis and exit; its deployment guide asks for N+5.
-const sidekiqMargin = 5
-
 // fargateMaxStopTimeout is the longest stopTimeout Fargate allows.
 const fargateMaxStopTimeout = 120
 
@@ -30,8 +26,12 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		if t.ECS == nil || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
 			continue
 		}
-		w := t.Chain.Worker
-		need := w.Timeout + sidekiqMargin
+		w, margin := t.Chain.Worker, p.Options.StopMargin
+		timeout := w.Timeout
+		if !w.TimeoutSet {
+			timeout = p.Options.SidekiqTimeout
+		}
+		need := timeout + margin
 		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s, less", defaultStopTimeout)
 		if s := t.ECS.Def.StopTimeout; s != nil {
 			stop, at = int(*s), p.File.Span(t.ECS.Field("stopTimeout"))
@@ -40,12 +40,12 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		if stop >= need {
 			continue
 		}
-		timeout := fmt.Sprintf("default timeout of %d s", w.Timeout)
+		which := fmt.Sprintf("default timeout of %d s", timeout)
 		if w.TimeoutSet {
-			timeout = fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
+			which = fmt.Sprintf("timeout of %d s (%q)", timeout, w.TimeoutFlag)
 		}
 		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
-			what, w.Name, timeout, sidekiqMargin, need, w.Name, stop, w.Timeout)
+			what, w.Name, which, margin, need, w.Name, stop, timeout)
 		suggestion := fmt.Sprintf(`"stopTimeout": %d`, need)
 		fix := &lint.Fix{
 			Description: fmt.Sprintf("Set stopTimeout to %d", need),
@@ -53,7 +53,7 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 			Edits:       []lint.TextEdit{setNumber(p.File, t.ECS.Node, "stopTimeout", need)},
 		}
 		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {
-			lower := fargateMaxStopTimeout - sidekiqMargin
+			lower := fargateMaxStopTimeout - margin
 			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set "stopTimeout": %d, the most Fargate allows`,
 				w.Name, lower, lower, fargateMaxStopTimeout)
 			fix = lowerTimeoutFix(p.File, t, lower)

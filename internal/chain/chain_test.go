@@ -21,21 +21,21 @@ func TestWalk(t *testing.T) {
 		init    string // name, with +s / +g for subreaper and group
 		shell   string // shell name and dialect
 		main    string
-		timeout int // -1: no worker, -2: not known
+		timeout int // -1: no worker, -2: not known, 0: not set
 	}{
 		{[]string{"bundle", "exec", "sidekiq", "-t", "20"}, "", "", "sidekiq -t 20", 20},
-		{[]string{"tini", "-s", "--", "bundle", "exec", "sidekiq"}, "tini+s", "", "sidekiq", 25},
-		{[]string{"/sbin/tini", "-g", "-p", "SIGTERM", "--", "sidekiq"}, "tini+g", "", "sidekiq", 25},
+		{[]string{"tini", "-s", "--", "bundle", "exec", "sidekiq"}, "tini+s", "", "sidekiq", 0},
+		{[]string{"/sbin/tini", "-g", "-p", "SIGTERM", "--", "sidekiq"}, "tini+g", "", "sidekiq", 0},
 		{[]string{"tini-static-amd64", "--", "node", "app.js"}, "tini-static", "", "node app.js", -1},
-		{[]string{"dumb-init", "--single-child", "sidekiq"}, "dumb-init", "", "sidekiq", 25},
-		{[]string{"dumb-init", "-r", "15:3", "bin/sidekiq"}, "dumb-init+g", "", "bin/sidekiq", 25},
-		{[]string{"/init", "sidekiq"}, "/init", "", "sidekiq", 25},
-		{[]string{"catatonit", "--", "sidekiq"}, "catatonit", "", "sidekiq", 25},
+		{[]string{"dumb-init", "--single-child", "sidekiq"}, "dumb-init", "", "sidekiq", 0},
+		{[]string{"dumb-init", "-r", "15:3", "bin/sidekiq"}, "dumb-init+g", "", "bin/sidekiq", 0},
+		{[]string{"/init", "sidekiq"}, "/init", "", "sidekiq", 0},
+		{[]string{"catatonit", "--", "sidekiq"}, "catatonit", "", "sidekiq", 0},
 		{[]string{"env", "-u", "X", "A=1", "gosu", "app", "sidekiq", "--timeout=40"}, "", "", "sidekiq --timeout=40", 40},
 		{[]string{"su-exec", "app:app", "chpst", "-u", "app", "nice", "-n", "5", "setpriv", "--reuid=1000", "sidekiqswarm", "-t30"}, "", "", "sidekiqswarm -t30", 30},
 		{[]string{"sh", "-c", "cd /app && bundle exec sidekiq --timeout 60 -C c.yml"}, "", "sh dash", "sidekiq --timeout 60 -C c.yml", 60},
 		{[]string{"bash", "-o", "pipefail", "-lc", "exec sidekiq -t \"$T\""}, "", "bash bash", "sidekiq -t ", -2},
-		{[]string{"busybox", "sh", "-c", "sidekiq"}, "", "ash ash", "sidekiq", 25},
+		{[]string{"busybox", "sh", "-c", "sidekiq"}, "", "ash ash", "sidekiq", 0},
 		{[]string{"tini", "--", "sh", "-c", "migrate && exec \"$@\"", "--", "tini", "-s", "--", "bundle", "exec", "sidekiq", "-t", "9"}, "tini", "sh dash", "sidekiq -t 9", 9},
 		{[]string{"sh", "start.sh"}, "", "sh dash", "start.sh", -1},
 		{[]string{"sh"}, "", "", "sh", -1},

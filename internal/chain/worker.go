@@ -10,8 +10,9 @@ import (
 type Worker struct {
 	Name string // "sidekiq"
 	Argv []Arg  // from the worker's program name on
-	// Timeout is the drain time in seconds after TERM; TimeoutSet tells
-	// whether a flag set it, TimeoutKnown whether its value can be read.
+	// Timeout is the drain time in seconds after TERM that a flag sets;
+	// TimeoutSet tells whether a flag sets it, TimeoutKnown whether its value
+	// can be read (an unset timeout is known: the worker's default).
 	Timeout      int
 	TimeoutSet   bool
 	TimeoutKnown bool
@@ -20,9 +21,6 @@ type Worker struct {
 	Config       string // -C PATH
 	Environment  string // -e ENV
 }
-
-// SidekiqDefaultTimeout is Sidekiq's -t default since 6.0.
-const SidekiqDefaultTimeout = 25
 
 // findWorker recognizes Sidekiq in argv, through exec-transparent wrappers.
 func findWorker(argv []Arg) *Worker {
@@ -39,7 +37,7 @@ func findWorker(argv []Arg) *Worker {
 	default:
 		return nil
 	}
-	w := &Worker{Name: "sidekiq", Argv: args, Timeout: SidekiqDefaultTimeout, TimeoutKnown: true}
+	w := &Worker{Name: "sidekiq", Argv: args, TimeoutKnown: true}
 	for i := 1; i < len(args); i++ {
 		a := args[i].Value
 		val := func() (*Arg, bool) {
