@@ -49,7 +49,23 @@ type Rule struct {
 	Severity Severity // the usual severity; a finding may say otherwise
 	Summary  string
 	Tags     []string // for SARIF and other tools: "containers", "ecs", ...
-	Check    func(*Pass)
+	// SafeFix and UnsafeFix say which fixes the rule's findings may carry.
+	SafeFix, UnsafeFix bool
+	Check              func(*Pass)
+}
+
+// Fixable describes the fixes a rule offers: "safe", "unsafe", "safe,
+// unsafe" or "no".
+func (r *Rule) Fixable() string {
+	switch {
+	case r.SafeFix && r.UnsafeFix:
+		return "safe, unsafe"
+	case r.SafeFix:
+		return "safe"
+	case r.UnsafeFix:
+		return "unsafe"
+	}
+	return "no"
 }
 
 // DocsURL is where the rule's documentation lives.

@@ -18,6 +18,7 @@ var UnusedSuppression = &Rule{
 	Severity: Info,
 	Summary:  "a gracelint ignore comment or label suppresses nothing",
 	Tags:     []string{"suppression"},
+	SafeFix:  true,
 }
 
 // suppression is one "gracelint ignore" and what it covers.

@@ -103,6 +103,11 @@ func TestFixtures(t *testing.T) {
 			if !slices.ContainsFunc(findings, func(f lint.Finding) bool { return f.Rule.ID == ruleID }) {
 				t.Errorf("bad fixture has no %s finding", ruleID)
 			}
+			for _, f := range findings {
+				if f.Fix != nil && !(f.Fix.Safe && f.Rule.SafeFix || !f.Fix.Safe && f.Rule.UnsafeFix) {
+					t.Errorf("%s offers a fix (safe: %v) its metadata does not declare", f.Rule.ID, f.Fix.Safe)
+				}
+			}
 			src, _ := os.ReadFile(path)
 			if lint.KindFromName(base) == lint.Dockerfile {
 				want := dockerfileWants(src)

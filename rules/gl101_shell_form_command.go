@@ -14,12 +14,14 @@ import (
 // ShellFormCommand reports a final image whose effective CMD or ENTRYPOINT is
 // in shell form, so that a shell runs it.
 var ShellFormCommand = &lint.Rule{
-	ID:       "GL101",
-	Name:     "shell-form-command",
-	Severity: lint.Error,
-	Summary:  "the image's CMD or ENTRYPOINT is in shell form, so a shell stands between the stop signal and the process",
-	Tags:     []string{"dockerfile", "signals"},
-	Check:    checkShellFormCommand,
+	ID:        "GL101",
+	Name:      "shell-form-command",
+	Severity:  lint.Error,
+	Summary:   "the image's CMD or ENTRYPOINT is in shell form, so a shell stands between the stop signal and the process",
+	Tags:      []string{"dockerfile", "signals"},
+	SafeFix:   true,
+	UnsafeFix: true,
+	Check:     checkShellFormCommand,
 }
 
 func checkShellFormCommand(p *lint.Pass) {

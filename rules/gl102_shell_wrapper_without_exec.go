@@ -16,6 +16,7 @@ var ShellWrapperWithoutExec = &lint.Rule{
 	Severity: lint.Error,
 	Summary:  "a shell -c wrapper stays between the stop signal and the process because nothing execs it",
 	Tags:     []string{"dockerfile", "ecs", "signals"},
+	SafeFix:  true,
 	Check:    checkShellWrapperWithoutExec,
 }
 

@@ -14,12 +14,14 @@ import (
 
 // MissingInit reports a container whose PID 1 is not an init.
 var MissingInit = &lint.Rule{
-	ID:       "GL103",
-	Name:     "missing-init",
-	Severity: lint.Warning,
-	Summary:  "no init runs as PID 1, so unhandled signals are ignored and orphans are never reaped",
-	Tags:     []string{"dockerfile", "ecs", "signals"},
-	Check:    checkMissingInit,
+	ID:        "GL103",
+	Name:      "missing-init",
+	Severity:  lint.Warning,
+	Summary:   "no init runs as PID 1, so unhandled signals are ignored and orphans are never reaped",
+	Tags:      []string{"dockerfile", "ecs", "signals"},
+	SafeFix:   true,
+	UnsafeFix: true,
+	Check:     checkMissingInit,
 }
 
 func checkMissingInit(p *lint.Pass) {

@@ -13,12 +13,14 @@ const fargateMaxStopTimeout = 120
 // StopTimeoutTooShort reports an ECS container running Sidekiq whose
 // stopTimeout ends before Sidekiq's shutdown can finish.
 var StopTimeoutTooShort = &lint.Rule{
-	ID:       "GL201",
-	Name:     "stop-timeout-too-short",
-	Severity: lint.Error,
-	Summary:  "the stop timeout is shorter than the worker's shutdown timeout plus 5 s, so jobs are killed mid-flight",
-	Tags:     []string{"ecs", "timeouts"},
-	Check:    checkStopTimeoutTooShort,
+	ID:        "GL201",
+	Name:      "stop-timeout-too-short",
+	Severity:  lint.Error,
+	Summary:   "the stop timeout is shorter than the worker's shutdown timeout plus 5 s, so jobs are killed mid-flight",
+	Tags:      []string{"ecs", "timeouts"},
+	SafeFix:   true,
+	UnsafeFix: true,
+	Check:     checkStopTimeoutTooShort,
 }
 
 func checkStopTimeoutTooShort(p *lint.Pass) {

@@ -12,12 +12,13 @@ const fargateMinStopTimeout = 2
 // StopTimeoutOutOfRange reports a Fargate container whose stopTimeout is
 // outside the range Fargate supports.
 var StopTimeoutOutOfRange = &lint.Rule{
-	ID:       "GL202",
-	Name:     "stop-timeout-out-of-range",
-	Severity: lint.Error,
-	Summary:  "stopTimeout is outside the 2..120 s that Fargate supports",
-	Tags:     []string{"ecs", "fargate", "timeouts"},
-	Check:    checkStopTimeoutOutOfRange,
+	ID:        "GL202",
+	Name:      "stop-timeout-out-of-range",
+	Severity:  lint.Error,
+	Summary:   "stopTimeout is outside the 2..120 s that Fargate supports",
+	Tags:      []string{"ecs", "fargate", "timeouts"},
+	UnsafeFix: true,
+	Check:     checkStopTimeoutOutOfRange,
 }
 
 func checkStopTimeoutOutOfRange(p *lint.Pass) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/output"
@@ -41,6 +42,10 @@ type options struct {
 	fix       bool
 	unsafe    bool
 	diff      bool
+	config    string
+	// failLevelSet is true when --fail-level was given, which wins over the
+	// configuration file.
+	failLevelSet bool
 }
 
 // Main runs gracelint with args and returns the exit code.
@@ -60,20 +65,24 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 chains that keep SIGTERM from reaching a worker, and stop timeouts shorter
 than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 		Version:       Version,
+		Args:          cobra.ArbitraryArgs, // paths, beside the subcommands
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, paths []string) error {
+			opt.failLevelSet = cmd.Flags().Changed("fail-level")
 			c, err := run(opt, paths, stdin, stdout, stderr)
 			code = c
 			return err
 		},
 	}
+	cmd.AddCommand(rulesCommand(stdout), explainCommand(stdout), configCommand(stdout))
 	f := cmd.Flags()
 	f.StringArrayVarP(&opt.formats, "format", "f", nil, "output format: "+strings.Join(output.Formats, ", ")+" (default text; repeat for several)")
 	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
+	f.StringVar(&opt.config, "config", "", "configuration file (default: .gracelint.yaml in the current directory or above, up to the repository root)")
 	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
 	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
 	f.BoolVar(&opt.diff, "diff", false, "print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)")
@@ -95,10 +104,28 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		return ExitInput, err
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ExitInternal, err
+	}
+	root := repoRoot(wd)
+	cfgPath := opt.config
+	if cfgPath == "" {
+		cfgPath = config.Find(wd, root)
+	}
+	cfg := &config.Config{Options: lint.DefaultOptions()}
+	if cfgPath != "" {
+		if cfg, err = config.Load(cfgPath, rules.All()); err != nil {
+			return ExitInput, err
+		}
+	}
+	level := opt.failLevel
+	if cfg.FailLevel != "" && !opt.failLevelSet {
+		level = cfg.FailLevel
+	}
 	failLevel := lint.Severity(0)
-	if opt.failLevel != "none" {
-		var err error
-		if failLevel, err = lint.ParseSeverity(opt.failLevel); err != nil {
+	if level != "none" {
+		if failLevel, err = lint.ParseSeverity(level); err != nil {
 			return ExitInput, fmt.Errorf("--fail-level: %w", err)
 		}
 	}
@@ -111,12 +138,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if opt.fix && slices.Contains(paths, "-") {
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
-	inputs, errs := discover(paths, stdin, opt.stdinName)
-	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}}
-	if wd, err := os.Getwd(); err == nil {
-		rep.BaseDir, rep.Root = wd, repoRoot(wd)
-	}
-	results := lintAll(inputs, opt.fix || opt.diff, opt.unsafe)
+	inputs, errs := discover(paths, stdin, opt.stdinName, cfg)
+	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
+	results := lintAll(inputs, cfg, opt.fix || opt.diff, opt.unsafe)
 	var diffs strings.Builder
 	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
@@ -217,11 +241,10 @@ type result struct {
 
 // lintAll lints (or fixes) inputs concurrently; results keep the inputs'
 // order.
-func lintAll(inputs []input, fix, unsafe bool) []result {
+func lintAll(inputs []input, cfg *config.Config, fix, unsafe bool) []result {
 	results := make([]result, len(inputs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	all := rules.All()
 	for i, in := range inputs {
 		if in.kind == lint.Unknown {
 			results[i].errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
@@ -236,11 +259,12 @@ func lintAll(inputs []input, fix, unsafe bool) []result {
 				wg.Done()
 			}()
 			r := &results[i]
-			r.findings, r.errs = lint.Run(all, in.path, in.src, in.kind)
+			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file)}
+			r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 			if !fix || len(r.errs) > 0 {
 				return
 			}
-			res, errs, err := lint.FixAll(all, in.path, in.src, in.kind, unsafe)
+			res, errs, err := l.Fix(in.path, in.src, in.kind, unsafe)
 			if err != nil || len(errs) > 0 {
 				r.err, r.errs = err, errs
 				return

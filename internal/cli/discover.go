@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/lint"
 )
 
@@ -29,7 +30,7 @@ type input struct {
 // discover turns the command-line paths into inputs. Files named on the
 // command line are always linted; files found in a walk only when they are
 // Dockerfiles or JSON task definitions.
-func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*lint.InputError) {
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config) ([]input, []*lint.InputError) {
 	var ins []input
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
@@ -54,6 +55,9 @@ func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*li
 			continue
 		}
 		if !info.IsDir() {
+			if cfg.Ignored(p) {
+				continue
+			}
 			in, err := readInput(p, info)
 			if err != nil {
 				fail(display(p), err)
@@ -76,7 +80,7 @@ func discover(paths []string, stdin io.Reader, stdinName string) ([]input, []*li
 			}
 			kind := lint.KindFromName(d.Name())
 			isJSON := strings.EqualFold(filepath.Ext(d.Name()), ".json")
-			if kind == lint.Unknown && !isJSON {
+			if kind == lint.Unknown && !isJSON || cfg.Ignored(path) {
 				return nil
 			}
 			info, err := os.Stat(path) // follows a symlink to its target

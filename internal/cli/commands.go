@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/gracelint/gracelint/docs"
+	"github.com/gracelint/gracelint/internal/config"
+	"github.com/gracelint/gracelint/rules"
+	"github.com/spf13/cobra"
+)
+
+func rulesCommand(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "List the rules",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tSEVERITY\tFIXABLE\tSUMMARY")
+			for _, r := range rules.All() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Severity, r.Fixable(), r.Summary)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func explainCommand(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Print a rule's documentation (RULE is an ID or a name)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			for _, r := range rules.All() {
+				if strings.EqualFold(args[0], r.ID) || args[0] == r.Name {
+					page, ok := docs.Rule(r.ID)
+					if !ok {
+						return fmt.Errorf("%s has no documentation page", r.ID)
+					}
+					_, err := io.WriteString(stdout, page)
+					return err
+				}
+			}
+			return fmt.Errorf("unknown rule %q (gracelint rules lists them)", args[0])
+		},
+	}
+}
+
+func configCommand(stdout io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "config", Short: "Work with the configuration file"}
+	c.AddCommand(&cobra.Command{
+		Use:   "init",
+		Short: "Write a commented .gracelint.yaml with the defaults to the current directory",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			p, err := config.Init(wd)
+			if errors.Is(err, config.ErrExists) {
+				return fmt.Errorf("%w; not overwriting it", err)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "wrote %s\n", p)
+			return err
+		},
+	})
+	return c
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gracelint/gracelint/rules"
+)
+
+func TestRulesCommand(t *testing.T) {
+	code, stdout, _ := gracelint(t, "", "rules")
+	if code != ExitClean || !strings.HasPrefix(stdout, "ID ") {
+		t.Fatalf("exit %d, %q", code, stdout)
+	}
+	for _, r := range rules.All() {
+		if !strings.Contains(stdout, r.ID+"  "+r.Name) {
+			t.Errorf("%s is not listed", r.ID)
+		}
+	}
+}
+
+func TestExplainEveryRule(t *testing.T) {
+	for _, r := range rules.All() {
+		for _, arg := range []string{r.ID, strings.ToLower(r.ID), r.Name} {
+			code, stdout, _ := gracelint(t, "", "explain", arg)
+			if code != ExitClean || !strings.HasPrefix(stdout, "# "+r.ID+" "+r.Name) || !strings.Contains(stdout, "## Bad example") {
+				t.Errorf("explain %s: exit %d, %.60q", arg, code, stdout)
+			}
+		}
+	}
+	if code, _, stderr := gracelint(t, "", "explain", "GL999"); code != ExitInput || !strings.Contains(stderr, "unknown rule") {
+		t.Errorf("explain GL999: exit %d, %q", code, stderr)
+	}
+}
+
+func TestConfigInitAndDiscovery(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	sub := filepath.Join(root, "deploy")
+	t.Chdir(root)
+	if code, stdout, _ := gracelint(t, "", "config", "init"); code != ExitClean || !strings.Contains(stdout, ".gracelint.yaml") {
+		t.Fatalf("config init: exit %d, %q", code, stdout)
+	}
+	if code, _, stderr := gracelint(t, "", "config", "init"); code != ExitInput || !strings.Contains(stderr, "already exists") {
+		t.Errorf("a second config init: exit %d, %q", code, stderr)
+	}
+	write(t, sub, "worker.json", `{"containerDefinitions": [{"name": "w", "command": ["bundle", "exec", "sidekiq"]}]}`)
+	write(t, sub, "vendor-ish/Dockerfile", "FROM ruby:3.3\nCMD sidekiq\n")
+	if code, _, _ := gracelint(t, "", sub); code != ExitFindings {
+		t.Fatalf("with the default config: exit %d", code)
+	}
+	write(t, root, ".gracelint.yaml", "rules:\n  missing-init: off\nignore: [\"deploy/vendor-ish/**\"]\n")
+	t.Chdir(sub) // the file is found upward from here
+	code, stdout, stderr := gracelint(t, "", ".")
+	if code != ExitClean || stdout != "" {
+		t.Errorf("GL103 off and the Dockerfile ignored: exit %d, %q %q", code, stdout, stderr)
+	}
+	write(t, root, ".gracelint.yaml", "rules:\n  missing-init: error\nfail-level: none\n")
+	if code, stdout, _ := gracelint(t, "", "worker.json"); code != ExitClean || !strings.Contains(stdout, "error: no init process") {
+		t.Errorf("severity override and fail-level from the file: exit %d, %q", code, stdout)
+	}
+	if code, _, _ := gracelint(t, "", "--fail-level", "warning", "worker.json"); code != ExitFindings {
+		t.Errorf("--fail-level wins over the file: exit %d", code)
+	}
+	write(t, root, ".gracelint.yaml", "rules:\n  missing-init: sometimes\n")
+	if code, _, stderr := gracelint(t, "", "worker.json"); code != ExitInput || !strings.Contains(stderr, ".gracelint.yaml:2:17: GL103 must be") {
+		t.Errorf("a bad config: exit %d, %q", code, stderr)
+	}
+	other := write(t, sub, "other.yaml", "rules:\n  GL103: off\n")
+	if code, _, _ := gracelint(t, "", "--config", other, "worker.json"); code != ExitClean {
+		t.Errorf("--config: exit %d", code)
+	}
+}
