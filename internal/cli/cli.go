@@ -43,6 +43,7 @@ type options struct {
 	unsafe    bool
 	diff      bool
 	config    string
+	skip      bool
 	// failLevelSet is true when --fail-level was given, which wins over the
 	// configuration file.
 	failLevelSet bool
@@ -82,6 +83,7 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
+	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
 	f.StringVar(&opt.config, "config", "", "configuration file (default: .gracelint.yaml in the current directory or above, up to the repository root)")
 	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
 	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
@@ -138,7 +140,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if opt.fix && slices.Contains(paths, "-") {
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
-	inputs, errs := discover(paths, stdin, opt.stdinName, cfg)
+	inputs, errs := discover(paths, stdin, opt.stdinName, cfg, opt.skip)
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
 	results := lintAll(inputs, cfg, opt.fix || opt.diff, opt.unsafe)
 	var diffs strings.Builder

@@ -30,7 +30,7 @@ type input struct {
 // discover turns the command-line paths into inputs. Files named on the
 // command line are always linted; files found in a walk only when they are
 // Dockerfiles or JSON task definitions.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config) ([]input, []*lint.InputError) {
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool) ([]input, []*lint.InputError) {
 	var ins []input
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
@@ -64,6 +64,9 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				continue
 			}
 			in.kind = lint.Detect(p, in.src)
+			if skipUnknown && (in.kind == lint.Unknown || in.kind == lint.TaskDef && !lint.IsTaskDef(in.src)) {
+				continue
+			}
 			ins = append(ins, in)
 			continue
 		}
