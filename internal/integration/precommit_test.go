@@ -1,0 +1,91 @@
+// Package integration tests gracelint where users meet it: the pre-commit
+// hook and the GitHub Action, run for real against this checkout.
+package integration
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repoRoot is this checkout.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func need(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (.ci/run installs it)", tool)
+		}
+	}
+}
+
+func run(t *testing.T, dir string, name string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPreCommitHook runs the real pre-commit with try-repo against this
+// checkout: the hook must block staged files with bugs and let the fixed
+// ones through.
+func TestPreCommitHook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the hook's environment")
+	}
+	need(t, "git", "pre-commit", "go")
+	root := repoRoot(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{{"init", "-q"}, {"config", "user.email", "ci@example.com"}, {"config", "user.name", "ci"}} {
+		if out, err := run(t, dir, "git", args...); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	fixtures := filepath.Join(root, "fixtures")
+	copyFile(t, filepath.Join(fixtures, "GL102/bad-seed.json"), filepath.Join(dir, "worker-taskdef.json"))
+	copyFile(t, filepath.Join(fixtures, "GL101/bad-debian.Dockerfile"), filepath.Join(dir, "Dockerfile"))
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "app"}`), 0o644)
+	stageAndTry := func() (string, error) {
+		if out, err := run(t, dir, "git", "add", "-A"); err != nil {
+			t.Fatalf("git add: %v\n%s", err, out)
+		}
+		return run(t, dir, "pre-commit", "try-repo", root, "gracelint")
+	}
+	out, err := stageAndTry()
+	if err == nil || !strings.Contains(out, "Failed") || !strings.Contains(out, "worker-taskdef.json:12:18: error:") || !strings.Contains(out, "[GL101 shell-form-command]") {
+		t.Fatalf("the hook let the bugs through (%v):\n%s", err, out)
+	}
+	if strings.Contains(out, "package.json") {
+		t.Errorf("JSON that is no task definition was reported:\n%s", out)
+	}
+	copyFile(t, filepath.Join(fixtures, "GL102/ok-seed-fixed.json"), filepath.Join(dir, "worker-taskdef.json"))
+	copyFile(t, filepath.Join(fixtures, "GL101/bad-debian.Dockerfile.golden"), filepath.Join(dir, "Dockerfile"))
+	if out, err := stageAndTry(); err != nil || !strings.Contains(out, "Passed") {
+		t.Fatalf("the hook blocked the fixed files (%v):\n%s", err, out)
+	}
+	if out, err := run(t, dir, "git", "commit", "-q", "-m", "fixed"); err != nil {
+		t.Fatalf("commit: %v\n%s", err, out)
+	}
+}
