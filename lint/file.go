@@ -116,9 +116,14 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
-// Parse parses src as kind and builds its targets. Errors that leave parts
-// of the file usable come back with a non-nil File.
+// Parse parses src as kind and builds its targets with the default options.
+// Errors that leave parts of the file usable come back with a non-nil File.
 func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
+	opt := DefaultOptions()
+	return parse(name, src, kind, &opt)
+}
+
+func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputError) {
 	f := &File{Path: name, Kind: kind, Lines: source.NewLines(src)}
 	errAt := func(off int, msg string) *InputError {
 		p := f.Lines.Pos(off)
@@ -135,7 +140,7 @@ func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
 			return nil, []*InputError{{File: name, Msg: err.Error()}}
 		}
 		f.Docker = df
-		if t := dockerTarget(df); t != nil {
+		if t := dockerTarget(df, opt); t != nil {
 			f.Targets = append(f.Targets, t)
 		}
 		return f, nil
@@ -166,7 +171,7 @@ func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
 		}
 		f.TaskDef = td
 		for _, c := range td.Containers {
-			f.Targets = append(f.Targets, ecsTarget(f.Lines, c))
+			f.Targets = append(f.Targets, ecsTarget(f.Lines, c, opt))
 		}
 		return f, errs
 	}
@@ -189,7 +194,7 @@ func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*Input
 // Run parses one input, runs the enabled rules over it and applies
 // suppressions and severity overrides. Findings come sorted by position.
 func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputError) {
-	f, errs := Parse(name, src, kind)
+	f, errs := parse(name, src, kind, &l.Options)
 	if f == nil {
 		return nil, errs
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
 )
 
@@ -109,6 +110,15 @@ type Options struct {
 	// StopMargin is the time a worker needs after its timeout to requeue
 	// jobs and exit; Sidekiq's deployment guide asks for 5 s.
 	StopMargin int
+	// ImageShells name the shell of images gracelint cannot know, such as
+	// private base images, by image glob.
+	ImageShells []ImageShell
+}
+
+// ImageShell says that images matching Pattern have Shell as /bin/sh.
+type ImageShell struct {
+	Pattern string
+	Shell   chain.BinSh
 }
 
 // DefaultOptions are the options without a configuration file.

@@ -1,6 +1,9 @@
 package lint
 
 import (
+	"fmt"
+
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/dockerfile"
@@ -12,7 +15,9 @@ import (
 type Image struct {
 	Stage *dockerfile.Stage
 	// BaseImage is the external image the final stage's lineage starts from.
-	BaseImage  string
+	BaseImage string
+	// Shell is what is known of the base image's /bin/sh.
+	Shell      chain.BinSh
 	Entrypoint *Setting // nil when unset or set to []
 	Cmd        *Setting // nil when unset, or reset by a later ENTRYPOINT
 	// EntrypointSet is true when a stage of the lineage sets ENTRYPOINT,
@@ -123,12 +128,32 @@ func args(in []dockerfile.Arg) []chain.Arg {
 	return out
 }
 
-func dockerTarget(df *dockerfile.File) *Target {
+// imageShell is the shell of image, from the options or what gracelint
+// knows of the image.
+func imageShell(image string, opt *Options) chain.BinSh {
+	for _, s := range opt.ImageShells {
+		if ok, _ := doublestar.Match(s.Pattern, image); ok {
+			sh := s.Shell
+			sh.Why = fmt.Sprintf("the configuration says %q has %s", image, shellName(sh))
+			return sh
+		}
+	}
+	return chain.ImageShell(image)
+}
+
+func shellName(sh chain.BinSh) string {
+	if sh.Missing {
+		return "no shell"
+	}
+	return sh.Dialect.String() + " as /bin/sh"
+}
+
+func dockerTarget(df *dockerfile.File, o *Options) *Target {
 	final := df.Stages[len(df.Stages)-1]
 	img := resolve(final)
+	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
-	sh, why := chain.ImageShell(img.BaseImage)
-	opt := chain.Options{Sh: sh, ShWhy: why}
+	opt := chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why}
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
 		if st == nil {
@@ -149,7 +174,7 @@ func dockerTarget(df *dockerfile.File) *Target {
 	return t
 }
 
-func ecsTarget(lines *source.Lines, c *taskdef.Container) *Target {
+func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 	name := "container"
 	if c.Def.Name != nil {
 		name = *c.Def.Name
@@ -181,8 +206,8 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container) *Target {
 	if c.Def.Image != nil {
 		image = *c.Def.Image
 	}
-	opt := chain.Options{}
-	opt.Sh, opt.ShWhy = chain.ImageShell(image)
+	sh := imageShell(image, o)
+	opt := chain.Options{Sh: sh.Dialect, ShWhy: sh.Why}
 	if c.InitProcessEnabled() {
 		opt.PlatformInit = "initProcessEnabled"
 	}

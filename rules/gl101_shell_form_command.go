@@ -41,6 +41,19 @@ func checkShellFormCommand(p *lint.Pass) {
 			continue // exec form, or a SHELL that is not a known shell with -c
 		}
 		sh, kw := st.Chain.Shell, st.Instr.Keyword
+		if img.Shell.Missing && st.Shell == nil {
+			msg := fmt.Sprintf("%s is in shell form, but the image has no shell (%s): Docker runs it as /bin/sh -c %q, and /bin/sh does not exist, so the container fails to start at the next deploy",
+				kw, img.Shell.Why, sh.Script.Value)
+			var fix *lint.Fix
+			suggestion := "use the exec form; a command that needs a shell needs a base image with one"
+			if fields, ok := shell.PlainFields(sh.Script.Value); ok {
+				suggestion = kw + " " + jsonArray(fields)
+				fix = &lint.Fix{Description: "Rewrite " + kw + " in exec form", Safe: true,
+					Edits: []lint.TextEdit{p.File.Edit(st.Instr.ArgsSpan.Start.Offset, st.Instr.ArgsSpan.End.Offset, jsonArray(fields))}}
+			}
+			p.ReportFix(lint.Error, st.Instr.Span, msg, suggestion, fix)
+			continue
+		}
 		if st.Instr.JSONError != "" {
 			msg := fmt.Sprintf("%s looks like an exec-form array but is not valid JSON (%s), so BuildKit silently runs it in shell form as %s -c %q",
 				kw, st.Instr.JSONError, sh.Name, sh.Script.Value)

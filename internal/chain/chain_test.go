@@ -141,11 +141,14 @@ func TestImageShell(t *testing.T) {
 		{"123.dkr.ecr.us-east-1.amazonaws.com/app:latest", shell.Dash, "not known"},
 		{"", shell.Dash, "not known"},
 		{"rubylang/ruby:4.0.6-jammy", shell.Dash, "Ubuntu"},
+		{"scratch", shell.Dash, "no shell"},
+		{"gcr.io/distroless/base-debian12", shell.Dash, "no shell"},
+		{"gcr.io/distroless/base:debug", shell.Dash, "not known"},
 	}
 	for _, tt := range tests {
-		got, why := ImageShell(tt.image)
-		if got != tt.want || !strings.Contains(why, tt.why) {
-			t.Errorf("ImageShell(%q) = %v, %q; want %v, %q", tt.image, got, why, tt.want, tt.why)
+		got := ImageShell(tt.image)
+		if got.Dialect != tt.want || !strings.Contains(got.Why, tt.why) || got.Missing != (tt.why == "no shell") {
+			t.Errorf("ImageShell(%q) = %+v; want %v, %q", tt.image, got, tt.want, tt.why)
 		}
 	}
 }

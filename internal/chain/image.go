@@ -34,6 +34,7 @@ const (
 	debianFamily
 	alpineFamily
 	busyboxFamily
+	noShellFamily // scratch and distroless: no /bin/sh at all
 )
 
 func classify(image string) (family, string) {
@@ -51,6 +52,10 @@ func classify(image string) (family, string) {
 	base := name[strings.LastIndexByte(name, '/')+1:]
 	official := !strings.Contains(name, "/") || strings.HasPrefix(name, "docker.io/library/")
 	switch {
+	case name == "scratch":
+		return noShellFamily, `"scratch" is empty: it has no shell`
+	case strings.Contains(name, "distroless") && !strings.Contains(tag, "debug"):
+		return noShellFamily, fmt.Sprintf("%q is distroless: it has no shell", image)
 	case base == "alpine" || strings.Contains(tag, "alpine"):
 		return alpineFamily, fmt.Sprintf("%q is Alpine, where /bin/sh is BusyBox ash", image)
 	case base == "busybox":
@@ -63,17 +68,44 @@ func classify(image string) (family, string) {
 	return unknownFamily, fmt.Sprintf("the shell of %q is not known", image)
 }
 
+// BinSh is what gracelint knows of the /bin/sh of an image.
+type BinSh struct {
+	Dialect shell.Dialect
+	// Why says how that is known, or that it is assumed, for messages.
+	Why string
+	// Missing is true for images without any shell.
+	Missing bool
+}
+
 // ImageShell says which shell /bin/sh is in image, and why that is assumed.
 // Unknown images get dash, the shell that never execs its last command.
-func ImageShell(image string) (shell.Dialect, string) {
+func ImageShell(image string) BinSh {
 	fam, why := classify(image)
 	switch fam {
 	case alpineFamily, busyboxFamily:
-		return shell.Ash, why
+		return BinSh{Dialect: shell.Ash, Why: why}
 	case debianFamily:
-		return shell.Dash, why
+		return BinSh{Dialect: shell.Dash, Why: why}
+	case noShellFamily:
+		return BinSh{Dialect: shell.Dash, Why: why, Missing: true}
 	}
-	return shell.Dash, "assuming /bin/sh is dash because " + why
+	return BinSh{Dialect: shell.Dash, Why: "assuming /bin/sh is dash because " + why}
+}
+
+// ParseShell names a shell for a configuration entry: dash, bash, ash or
+// none.
+func ParseShell(name string) (BinSh, bool) {
+	switch name {
+	case "dash", "sh":
+		return BinSh{Dialect: shell.Dash}, true
+	case "bash":
+		return BinSh{Dialect: shell.Bash}, true
+	case "ash", "busybox":
+		return BinSh{Dialect: shell.Ash}, true
+	case "none":
+		return BinSh{Dialect: shell.Dash, Missing: true}, true
+	}
+	return BinSh{}, false
 }
 
 // InstallTini returns the Dockerfile RUN line that installs tini on image, or

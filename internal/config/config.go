@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 	"go.yaml.in/yaml/v3"
 )
@@ -149,8 +150,25 @@ func (p *parser) members(n *yaml.Node, what string, known []string, each func(ke
 }
 
 func (p *parser) top(n *yaml.Node) error {
-	return p.members(n, "the configuration", []string{"fail-level", "rules", "ignore", "overrides", "sidekiq"}, func(key string, _, v *yaml.Node) error {
+	return p.members(n, "the configuration", []string{"fail-level", "rules", "ignore", "overrides", "sidekiq", "images"}, func(key string, _, v *yaml.Node) error {
 		switch key {
+		case "images":
+			return p.members(v, "images", nil, func(pattern string, k, v *yaml.Node) error {
+				if !doublestar.ValidatePattern(pattern) {
+					return p.errorf(k, "%q is not a valid glob", pattern)
+				}
+				var shellName string
+				p.members(v, "an image", []string{"shell"}, func(_ string, _, s *yaml.Node) error {
+					shellName = s.Value
+					return nil
+				})
+				sh, ok := chain.ParseShell(shellName)
+				if !ok {
+					return p.errorf(v, "images.%s needs shell: dash, bash, ash or none", pattern)
+				}
+				p.c.Options.ImageShells = append(p.c.Options.ImageShells, lint.ImageShell{Pattern: pattern, Shell: sh})
+				return nil
+			})
 		case "fail-level":
 			if !slices.Contains([]string{"error", "warning", "info", "none"}, v.Value) || v.Kind != yaml.ScalarNode {
 				return p.errorf(v, "fail-level must be error, warning, info or none")
@@ -364,6 +382,12 @@ ignore:
 overrides:
   # - files: ["legacy/**"]
   #   ignore: [GL103]
+
+# The shell of base images gracelint cannot know, such as private ones:
+# dash, bash, ash or none. Unknown images are taken to have dash.
+images:
+  # "registry.example.com/base/ruby*":
+  #   shell: ash
 
 sidekiq:
   # Sidekiq's timeout where the command sets no -t (Sidekiq 6 and later: 25).

@@ -26,13 +26,17 @@ overrides:
 sidekiq:
   timeout: 30
   margin: 8
+images:
+  "registry.example.com/**":
+    shell: none
 `
 	c, err := Parse("/repo/.gracelint.yaml", []byte(src), known)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.FailLevel != "error" || !c.Options.Disabled["GL103"] || c.Options.Severity["GL101"] != lint.Warning ||
-		c.Options.SidekiqTimeout != 30 || c.Options.StopMargin != 8 {
+		c.Options.SidekiqTimeout != 30 || c.Options.StopMargin != 8 ||
+		len(c.Options.ImageShells) != 1 || !c.Options.ImageShells[0].Shell.Missing {
 		t.Errorf("config = %+v", c)
 	}
 	for file, want := range map[string]bool{"/repo/vendor/a/Dockerfile": true, "/repo/test/td.json": true, "/repo/test/x/td.json": false, "/repo/Dockerfile": false, "/elsewhere/vendor/Dockerfile": false} {
@@ -61,6 +65,7 @@ func TestErrors(t *testing.T) {
 		{"overrides:\n  - files: [a]\n", "c.yaml:2:5: an override needs files and ignore"},
 		{"rules: [a\n", "c.yaml:1:1: invalid YAML"},
 		{"rules:\n  GL101: off\n  GL101: on\n", `c.yaml:3:3: "GL101" is set twice in rules`},
+		{"images:\n  x:\n    shell: fish\n", "c.yaml:3:5: images.x needs shell: dash, bash, ash or none"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("c.yaml", []byte(tt.src), known)
