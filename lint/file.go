@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -182,6 +183,14 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 type Linter struct {
 	Rules   []*Rule
 	Options Options
+	// FS holds the files around the inputs (the lint root), for rules that
+	// follow an input into other files: the scripts a Dockerfile copies, a
+	// Sidekiq configuration. Nil leaves those rules silent.
+	FS fs.FS
+	// Locate maps an input's name to its path in FS ("" when outside).
+	Locate func(name string) string
+	// Display maps a path in FS to the name findings in it carry.
+	Display func(path string) string
 }
 
 // Run lints one input with the default options. Findings come sorted by
@@ -201,7 +210,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	var findings []Finding
 	for _, r := range l.Rules {
 		if r.Check != nil && !l.Options.Disabled[r.ID] {
-			r.Check(&Pass{File: f, Options: &l.Options, rule: r, findings: &findings})
+			r.Check(&Pass{File: f, Options: &l.Options, linter: l, rule: r, findings: &findings})
 		}
 	}
 	findings = l.suppress(f, findings)

@@ -100,7 +100,9 @@ func (l *Linter) Fix(name string, src []byte, kind Kind, unsafe bool) (*FixResul
 		res.Findings = findings
 		var fixes []*Fix
 		for _, f := range findings {
-			if f.Fix != nil && (f.Fix.Safe || unsafe) {
+			// Fixes of other files (a script the Dockerfile runs) are the
+			// caller's to apply, once: they do not change this file.
+			if f.Fix != nil && (f.Fix.Safe || unsafe) && f.File == name {
 				fixes = append(fixes, f.Fix)
 			}
 		}

@@ -5,6 +5,8 @@ package lint
 
 import (
 	"fmt"
+	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/gracelint/gracelint/internal/chain"
@@ -84,6 +86,16 @@ type Finding struct {
 	// Suggestion is the exact replacement text a person would write.
 	Suggestion string
 	Fix        *Fix
+	// Related are other places that make the finding, such as the line of a
+	// configuration file that sets a timeout.
+	Related []Related
+}
+
+// Related is a place in some file that bears on a finding.
+type Related struct {
+	File    string
+	Span    source.Span
+	Message string
 }
 
 // Fix is a set of edits that, applied together, resolves a finding.
@@ -130,8 +142,51 @@ func DefaultOptions() Options {
 type Pass struct {
 	File     *File
 	Options  *Options
+	linter   *Linter
 	rule     *Rule
 	findings *[]Finding
+}
+
+// Dir returns the directory of the linted file in the lint root, and false
+// when the file is not under it (standard input) or there is no lint root.
+func (p *Pass) Dir() (string, bool) {
+	l := p.linter
+	if l.FS == nil || l.Locate == nil {
+		return "", false
+	}
+	rel := l.Locate(p.File.Path)
+	if rel == "" {
+		return "", false
+	}
+	return path.Dir(rel), true
+}
+
+// ReadFile reads a file of the lint root by its slash-separated path there,
+// and returns the name findings in it carry.
+func (p *Pass) ReadFile(name string) (src []byte, display string, ok bool) {
+	l := p.linter
+	name = path.Clean(strings.TrimPrefix(name, "/"))
+	if l.FS == nil || !fs.ValidPath(name) {
+		return nil, "", false
+	}
+	src, err := fs.ReadFile(l.FS, name)
+	if err != nil {
+		return nil, "", false
+	}
+	display = name
+	if l.Display != nil {
+		display = l.Display(name)
+	}
+	return src, display, true
+}
+
+// ReportIn records a finding of the running rule in another file, whose
+// name came from ReadFile.
+func (p *Pass) ReportIn(file string, sev Severity, span source.Span, message, suggestion string, fix *Fix) {
+	*p.findings = append(*p.findings, Finding{
+		Rule: p.rule, Severity: sev, File: file, Span: span,
+		Message: message, Suggestion: suggestion, Fix: fix,
+	})
 }
 
 // Report records a finding of the running rule at span with the rule's

@@ -11,6 +11,7 @@ func All() []*lint.Rule {
 		ShellFormCommand,
 		ShellWrapperWithoutExec,
 		MissingInit,
+		EntrypointScriptWithoutExec,
 		StopTimeoutTooShort,
 		StopTimeoutOutOfRange,
 	}

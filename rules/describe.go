@@ -52,11 +52,11 @@ func initName(in *chain.Init) string {
 	return in.Name
 }
 
-// shellFate says what happens at a stop when a shell that does not exec
-// stands at argv position idx between the stop signal and c's main process.
-// in is the init before it, if any.
-func shellFate(t *lint.Target, in *chain.Init, sh *chain.Shell, idx int, c *chain.Chain) string {
-	name, main := path.Base(sh.Name), mainName(c)
+// shellFate says what happens at a stop when a shell process (a shell, or a
+// script run by one) that does not exec stands at argv position idx between
+// the stop signal and c's main process. in is the init before it, if any.
+func shellFate(t *lint.Target, in *chain.Init, shellName string, idx int, c *chain.Chain) string {
+	name, main := path.Base(shellName), mainName(c)
 	if in != nil && in.Index < idx {
 		how := "forwards SIGTERM to " + name
 		if in.Group {

@@ -1,17 +1,23 @@
 package rules_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/rules"
 )
 
-var exampleRe = regexp.MustCompile("(?s)## (Bad|Good) example\n```(dockerfile|json)\n(.*?)```")
+var (
+	exampleRe = regexp.MustCompile("(?s)^(Bad|Good) example\n```(dockerfile|json)\n(.*?)```(.*)")
+	scriptRe  = regexp.MustCompile("(?s)```sh\n(.*?)```")
+	copyRe    = regexp.MustCompile(`(?m)^COPY (\S+\.sh) `)
+)
 
 // TestDocs checks that every rule has fixtures and a docs page whose bad
 // example triggers it and whose good example does not.
@@ -27,7 +33,12 @@ func TestDocs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			examples := exampleRe.FindAllSubmatch(page, -1)
+			var examples [][][]byte
+			for _, section := range bytes.Split(page, []byte("\n## ")) {
+				if m := exampleRe.FindSubmatch(section); m != nil {
+					examples = append(examples, m)
+				}
+			}
 			if len(examples) != 2 {
 				t.Fatalf("want a bad and a good example, found %d", len(examples))
 			}
@@ -36,7 +47,14 @@ func TestDocs(t *testing.T) {
 				if string(ex[2]) == "json" {
 					name = "taskdef.json"
 				}
-				fs, errs := lint.Run(rules.All(), name, ex[3], lint.Detect(name, ex[3]))
+				// A script shown after a Dockerfile is the file it copies.
+				files := fstest.MapFS{name: {Data: ex[3]}}
+				if script, cp := scriptRe.FindSubmatch(ex[4]), copyRe.FindSubmatch(ex[3]); script != nil && cp != nil {
+					files[string(cp[1])] = &fstest.MapFile{Data: script[1]}
+				}
+				l := &lint.Linter{Rules: rules.All(), Options: lint.DefaultOptions(), FS: files,
+					Locate: func(n string) string { return n }, Display: func(p string) string { return p }}
+				fs, errs := l.Run(name, ex[3], lint.Detect(name, ex[3]))
 				if len(errs) > 0 {
 					t.Fatalf("%s example: %v", ex[1], errs[0])
 				}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
@@ -29,8 +31,8 @@ func fixtures(t *testing.T) []string {
 	var out []string
 	for _, f := range files {
 		base := filepath.Base(f)
-		if strings.HasSuffix(base, ".want") || strings.HasSuffix(base, ".golden") {
-			continue
+		if fi, err := os.Stat(f); err != nil || fi.IsDir() || strings.HasSuffix(base, ".want") || strings.HasSuffix(base, ".golden") {
+			continue // directories hold build contexts
 		}
 		out = append(out, f)
 	}
@@ -40,6 +42,16 @@ func fixtures(t *testing.T) []string {
 	return out
 }
 
+// fixtureLinter lints a fixture with its directory as the lint root, so
+// that rules can follow it into the scripts beside it.
+func fixtureLinter(dir string, files fs.FS) *lint.Linter {
+	if files == nil {
+		files = os.DirFS(dir)
+	}
+	return &lint.Linter{Rules: rules.All(), Options: lint.DefaultOptions(), FS: files,
+		Locate: func(name string) string { return name }, Display: func(p string) string { return p }}
+}
+
 func runFixture(t *testing.T, path string) []lint.Finding {
 	t.Helper()
 	src, err := os.ReadFile(path)
@@ -47,7 +59,7 @@ func runFixture(t *testing.T, path string) []lint.Finding {
 		t.Fatal(err)
 	}
 	name := filepath.Base(path)
-	findings, errs := lint.Run(rules.All(), name, src, lint.Detect(name, src))
+	findings, errs := fixtureLinter(filepath.Dir(path), nil).Run(name, src, lint.Detect(name, src))
 	for _, e := range errs {
 		t.Errorf("input error: %v", e)
 	}
@@ -84,6 +96,14 @@ func dockerfileWants(src []byte) []string {
 	return wants
 }
 
+func prefixed(file string, wants []string) []string {
+	out := make([]string, len(wants))
+	for i, w := range wants {
+		out[i] = file + " " + w
+	}
+	return out
+}
+
 func TestFixtures(t *testing.T) {
 	for _, path := range fixtures(t) {
 		rel := strings.TrimPrefix(filepath.ToSlash(path), "../fixtures/")
@@ -110,20 +130,31 @@ func TestFixtures(t *testing.T) {
 			}
 			src, _ := os.ReadFile(path)
 			if lint.KindFromName(base) == lint.Dockerfile {
-				want := dockerfileWants(src)
+				// Expectations are "# want" comments in the Dockerfile and in
+				// the scripts its findings point into.
+				want := prefixed(base, dockerfileWants(src))
+				others := map[string]bool{}
+				for _, f := range findings {
+					if f.File != base && !others[f.File] {
+						others[f.File] = true
+						other, _ := os.ReadFile(filepath.Join(filepath.Dir(path), f.File))
+						want = append(want, prefixed(f.File, dockerfileWants(other))...)
+					}
+				}
+				slices.Sort(want)
 				var got []string
 				for _, f := range findings {
 					sev := ""
 					if slices.ContainsFunc(want, func(w string) bool {
-						return strings.HasPrefix(w, fmt.Sprintf("%d %s %s", f.Span.Start.Line, f.Rule.ID, f.Severity))
+						return strings.HasPrefix(w, fmt.Sprintf("%s %d %s %s", f.File, f.Span.Start.Line, f.Rule.ID, f.Severity))
 					}) {
 						sev = f.Severity.String()
 					}
-					got = append(got, fmt.Sprintf("%d %s %s", f.Span.Start.Line, f.Rule.ID, sev))
+					got = append(got, fmt.Sprintf("%s %d %s %s", f.File, f.Span.Start.Line, f.Rule.ID, sev))
 				}
 				slices.Sort(got)
 				if !slices.Equal(got, want) {
-					t.Errorf("findings (line rule [severity])\n got: %q\nwant: %q", got, want)
+					t.Errorf("findings (file line rule [severity])\n got: %q\nwant: %q", got, want)
 				}
 				return
 			}
@@ -170,7 +201,9 @@ func TestFixGoldens(t *testing.T) {
 		rel := strings.TrimPrefix(filepath.ToSlash(path), "../fixtures/")
 		t.Run(rel, func(t *testing.T) {
 			ruleID := filepath.Base(filepath.Dir(path))
-			fixable := slices.ContainsFunc(runFixture(t, path), func(f lint.Finding) bool { return f.Rule.ID == ruleID && f.Fix != nil })
+			findings := runFixture(t, path)
+			checkForeignFixes(t, path, findings)
+			fixable := slices.ContainsFunc(findings, func(f lint.Finding) bool { return f.Rule.ID == ruleID && f.Fix != nil && f.File == base })
 			golden := path + ".golden"
 			if !fixable {
 				if _, err := os.Stat(golden); err == nil {
@@ -180,7 +213,7 @@ func TestFixGoldens(t *testing.T) {
 			}
 			src, _ := os.ReadFile(path)
 			kind := lint.Detect(base, src)
-			res, errs, err := lint.FixAll(rules.All(), base, src, kind, true)
+			res, errs, err := fixtureLinter(filepath.Dir(path), nil).Fix(base, src, kind, true)
 			if err != nil || len(errs) > 0 {
 				t.Fatal(err, errs)
 			}
@@ -196,7 +229,7 @@ func TestFixGoldens(t *testing.T) {
 			if !bytes.Equal(res.Src, want) {
 				t.Errorf("fixed file differs from %s:\n%s", golden, res.Src)
 			}
-			again, errs, err := lint.FixAll(rules.All(), base, want, kind, true)
+			again, errs, err := fixtureLinter(filepath.Dir(path), nil).Fix(base, want, kind, true)
 			if err != nil || len(errs) > 0 {
 				t.Fatalf("the golden file does not parse: %v %v", err, errs)
 			}
@@ -209,5 +242,56 @@ func TestFixGoldens(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkForeignFixes applies the fixes a fixture's findings carry for other
+// files (the scripts a Dockerfile runs) and compares each fixed file with its
+// .golden; linted again with the fixed files, those findings must be gone.
+func checkForeignFixes(t *testing.T, path string, findings []lint.Finding) {
+	t.Helper()
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	byFile := map[string][]*lint.Fix{}
+	for _, f := range findings {
+		if f.File != base && f.Fix != nil {
+			byFile[f.File] = append(byFile[f.File], f.Fix)
+		}
+	}
+	if len(byFile) == 0 {
+		return
+	}
+	overlay := fstest.MapFS{}
+	for file, fixes := range byFile {
+		src, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _, skipped := lint.ApplyFixes(src, fixes)
+		if len(skipped) > 0 {
+			t.Errorf("%s: %d fixes skipped", file, len(skipped))
+		}
+		golden := filepath.Join(dir, file+".golden")
+		if *update {
+			os.WriteFile(golden, out, 0o644)
+		}
+		if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(out, want) {
+			t.Errorf("%s fixed differs from %s (%v):\n%s", file, golden, err, out)
+		}
+		overlay[file] = &fstest.MapFile{Data: out}
+	}
+	entries, _ := fs.Glob(os.DirFS(dir), "*/*")
+	for _, e := range append(entries, base) {
+		if _, ok := overlay[e]; !ok {
+			if b, err := os.ReadFile(filepath.Join(dir, e)); err == nil {
+				overlay[e] = &fstest.MapFile{Data: b}
+			}
+		}
+	}
+	src, _ := os.ReadFile(path)
+	again, _ := fixtureLinter(dir, overlay).Run(base, src, lint.Detect(base, src))
+	for _, f := range again {
+		if byFile[f.File] != nil && f.Fix != nil {
+			t.Errorf("%s still reports %s in %s after its fix", base, f.Rule.ID, f.File)
+		}
 	}
 }

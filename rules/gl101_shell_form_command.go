@@ -72,7 +72,7 @@ func checkShellFormCommand(p *lint.Pass) {
 		sev := lint.Error
 		switch sh.Result.Verdict {
 		case shell.Stays:
-			fmt.Fprintf(&b, " and stays as its parent: %s; %s", shellReason(sh), shellFate(t, t.Chain.Init, sh, idx, st.Chain))
+			fmt.Fprintf(&b, " and stays as its parent: %s; %s", shellReason(sh), shellFate(t, t.Chain.Init, sh.Name, idx, st.Chain))
 		case shell.Replaces:
 			sev = lint.Warning
 			fmt.Fprintf(&b, "; %s replaces the shell only because %s (%s), which breaks as soon as a command follows it or the image's shell changes",

@@ -33,7 +33,7 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 		}
 		name := path.Base(sh.Name)
 		msg := fmt.Sprintf("%s -c does not exec %q: %s; %s",
-			name, sh.Result.Main.String(), shellReason(sh), shellFate(t, c.Init, sh, sh.Index, c))
+			name, sh.Result.Main.String(), shellReason(sh), shellFate(t, c.Init, sh.Name, sh.Index, c))
 		suggestion := fmt.Sprintf("end the %s script with exec before %q, or drop the shell", name, sh.Result.Main.String())
 		if script, ok := sh.WithExec(); ok {
 			values := append([]string(nil), src.Values...)

@@ -100,13 +100,13 @@ func Walk(argv []Arg, opt Options) *Chain {
 		if sh, ok := parseShell(argv, i, opt); ok {
 			c.Shell = sh
 			c.Main = c.walkShell(sh, argv)
-			c.Worker = findWorker(c.Main)
+			c.Worker = FindWorker(c.Main)
 			return c
 		}
 		break
 	}
 	c.Main = argv[i:]
-	c.Worker = findWorker(c.Main)
+	c.Worker = FindWorker(c.Main)
 	return c
 }
 
@@ -140,7 +140,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 }
 
 func (sh *Shell) isWorker(cmd *shell.Command) bool {
-	return findWorker(scriptArgs(cmd, *sh.Script)) != nil
+	return FindWorker(scriptArgs(cmd, *sh.Script)) != nil
 }
 
 // WithExec returns the -c script with exec inserted before its main command,

@@ -22,8 +22,8 @@ type Worker struct {
 	Environment  string // -e ENV
 }
 
-// findWorker recognizes Sidekiq in argv, through exec-transparent wrappers.
-func findWorker(argv []Arg) *Worker {
+// FindWorker recognizes Sidekiq in argv, through exec-transparent wrappers.
+func FindWorker(argv []Arg) *Worker {
 	prog := Program(Values(argv))
 	if len(prog) == 0 {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -43,6 +44,7 @@ type options struct {
 	unsafe    bool
 	diff      bool
 	config    string
+	root      string
 	skip      bool
 	// failLevelSet is true when --fail-level was given, which wins over the
 	// configuration file.
@@ -84,6 +86,7 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
 	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
+	f.StringVar(&opt.root, "root", "", "the lint root, where build contexts and Sidekiq configurations are looked up (default: the repository root)")
 	f.StringVar(&opt.config, "config", "", "configuration file (default: .gracelint.yaml in the current directory or above, up to the repository root)")
 	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
 	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
@@ -111,6 +114,11 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInternal, err
 	}
 	root := repoRoot(wd)
+	if opt.root != "" {
+		if root, err = filepath.Abs(opt.root); err != nil {
+			return ExitInput, err
+		}
+	}
 	cfgPath := opt.config
 	if cfgPath == "" {
 		cfgPath = config.Find(wd, root)
@@ -142,7 +150,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	inputs, errs := discover(paths, stdin, opt.stdinName, cfg, opt.skip)
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
-	results := lintAll(inputs, cfg, opt.fix || opt.diff, opt.unsafe)
+	results := lintAll(inputs, cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe)
 	var diffs strings.Builder
 	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
@@ -182,6 +190,11 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Errors = append(rep.Errors, r.errs...)
 	}
+	n, applied, err := otherFiles(rep, opt, &diffs)
+	if err != nil {
+		return ExitInternal, err
+	}
+	fixedFiles, fixes = fixedFiles+n, fixes+applied
 
 	if opt.diff {
 		if _, err := io.WriteString(stdout, diffs.String()); err != nil {
@@ -243,7 +256,7 @@ type result struct {
 
 // lintAll lints (or fixes) inputs concurrently; results keep the inputs'
 // order.
-func lintAll(inputs []input, cfg *config.Config, fix, unsafe bool) []result {
+func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool) []result {
 	results := make([]result, len(inputs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -261,7 +274,7 @@ func lintAll(inputs []input, cfg *config.Config, fix, unsafe bool) []result {
 				wg.Done()
 			}()
 			r := &results[i]
-			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file)}
+			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir), Locate: root.locate, Display: root.display}
 			r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 			if !fix || len(r.errs) > 0 {
 				return

@@ -73,3 +73,31 @@ func TestConfigInitAndDiscovery(t *testing.T) {
 		t.Errorf("--config: exit %d", code)
 	}
 }
+
+func TestEntrypointScriptAcrossFiles(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	script := write(t, root, "docker/entrypoint.sh", "#!/bin/sh\nset -e\nbundle exec rails db:migrate\n\"$@\"\n")
+	dockerfile := "FROM ruby:3.3-slim\nRUN apt-get install -y tini\nCOPY docker/entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"tini\", \"--\", \"entrypoint.sh\"]\nCMD [\"bundle\", \"exec\", \"sidekiq\"]\n"
+	write(t, root, "worker/Dockerfile", dockerfile)
+	write(t, root, "web/Dockerfile", dockerfile) // the same script, found twice, reported once
+	t.Chdir(root)
+	code, stdout, _ := gracelint(t, "", ".")
+	if code != ExitFindings || strings.Count(stdout, "docker/entrypoint.sh:4:1: error:") != 1 || !strings.Contains(stdout, "4 | \"$@\"") {
+		t.Fatalf("exit %d:\n%s", code, stdout)
+	}
+	code, diff, _ := gracelint(t, "", "--diff", ".")
+	if code != ExitFindings || strings.Count(diff, "+exec \"$@\"") != 1 {
+		t.Errorf("--diff: exit %d:\n%s", code, diff)
+	}
+	if code, _, stderr := gracelint(t, "", "--fix", "."); code != ExitClean || !strings.Contains(stderr, "applied 1 fix in 1 file") {
+		t.Errorf("--fix: exit %d, %q", code, stderr)
+	}
+	if b, _ := os.ReadFile(script); string(b) != "#!/bin/sh\nset -e\nbundle exec rails db:migrate\nexec \"$@\"\n" {
+		t.Errorf("script after --fix:\n%s", b)
+	}
+	// Outside the lint root, the script is not read.
+	if code, stdout, _ := gracelint(t, "", "--root", filepath.Join(root, "worker"), "worker/Dockerfile"); code != ExitClean || stdout != "" {
+		t.Errorf("with --root worker: exit %d, %q", code, stdout)
+	}
+}

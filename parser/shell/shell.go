@@ -256,9 +256,41 @@ type Result struct {
 	ByDialect bool
 }
 
-// Analyze finds the main command, the first one isMain accepts or else the one
-// that runs last, and decides whether the shell d replaces itself with it.
+// Analyze finds the main command of a -c script, the first one isMain
+// accepts or else the one that runs last, and decides whether the shell d
+// replaces itself with it.
 func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
+	return s.analyze(d, isMain, false)
+}
+
+// AnalyzeFile is Analyze for a script file, which no shell replaces with its
+// last command: only an explicit exec does.
+func (s *Script) AnalyzeFile(isMain func(*Command) bool) Result {
+	return s.analyze(Dash, isMain, true)
+}
+
+// Traps reports whether the script sets a trap on TERM and waits for a child:
+// the pattern that forwards the stop signal by hand.
+func (s *Script) Traps() bool {
+	trapsTerm, waits := false, false
+	for _, c := range s.Commands {
+		argv := c.Argv()
+		switch {
+		case len(argv) >= 3 && argv[0] == "trap":
+			for _, sig := range argv[2:] {
+				switch strings.TrimPrefix(strings.ToUpper(sig), "SIG") {
+				case "TERM", "15":
+					trapsTerm = true
+				}
+			}
+		case len(argv) >= 1 && argv[0] == "wait":
+			waits = true
+		}
+	}
+	return trapsTerm && waits
+}
+
+func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Result {
 	var main *Command
 	for _, c := range s.Commands {
 		if isMain != nil && isMain(c) {
@@ -292,6 +324,8 @@ func (s *Script) Analyze(d Dialect, isMain func(*Command) bool) Result {
 		if next := s.after(main); next != nil {
 			r.Reason = fmt.Sprintf("the shell must stay to run %q after it", next.String())
 		}
+	case file:
+		r.Reason = "a shell never execs the last command of a script file"
 	case d == Dash:
 		r.ByDialect, r.Reason = true, "dash does not exec the last command of a -c string"
 	case d == Ash:

@@ -148,3 +148,35 @@ func FuzzAnalyze(f *testing.F) {
 		PlainFields(src)
 	})
 }
+
+func TestAnalyzeFile(t *testing.T) {
+	isArgs := func(c *Command) bool { return len(c.Args) > 0 && c.Args[0].AllArgs }
+	tests := []struct {
+		script  string
+		verdict Verdict
+	}{
+		{"#!/bin/bash\nset -e\nbundle exec rails db:migrate\n\"$@\"\n", Stays},
+		{"#!/bin/sh\nexec \"$@\"\n", Replaces},
+		{"#!/bin/sh\nif [ -n \"$X\" ]; then\n  exec \"$@\"\nfi\n", Replaces},
+		{"#!/bin/sh\n\"$@\" &\nwait\n", Stays},
+		{"#!/bin/sh\nexec \"$@\" | tee /log\n", Stays},
+		{"#!/bin/bash\n\"$@\"\necho done\n", Stays},
+	}
+	for _, tt := range tests {
+		s, err := Parse(tt.script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := s.AnalyzeFile(isArgs)
+		if tt.verdict == Stays && r.Main == nil {
+			continue
+		}
+		if r.Verdict != tt.verdict {
+			t.Errorf("%q: verdict %v (%s), want %v", tt.script, r.Verdict, r.Reason, tt.verdict)
+		}
+	}
+	s, _ := Parse("trap 'kill -TERM $child' TERM\n\"$@\" &\nchild=$!\nwait $child\n")
+	if !s.Traps() {
+		t.Error("trap and wait not recognized")
+	}
+}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/output"
+)
+
+// lintRoot is where rules look for the files an input leads to.
+type lintRoot struct {
+	dir string // absolute
+	wd  string // the current directory, which names are relative to
+}
+
+// locate maps an input's name to its slash path under the root.
+func (r lintRoot) locate(name string) string {
+	abs := name
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.wd, name)
+	}
+	rel, err := filepath.Rel(r.dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// display names a file under the root as findings show it.
+func (r lintRoot) display(path string) string {
+	return display(filepath.Join(r.dir, filepath.FromSlash(path)))
+}
+
+// otherFiles handles findings in files that are not inputs (the scripts a
+// Dockerfile runs): it drops duplicates (two Dockerfiles may run one
+// script), applies their fixes once per file for --fix or --diff, and loads
+// their sources for the report.
+func otherFiles(rep *output.Report, opt options, diffs *strings.Builder) (files, applied int, err error) {
+	seen := map[string]bool{}
+	kept := rep.Findings[:0]
+	byFile := map[string][]*lint.Fix{}
+	for _, f := range rep.Findings {
+		if _, isInput := rep.Sources[f.File]; !isInput {
+			key := fmt.Sprintf("%s:%d:%s", f.File, f.Span.Start.Offset, f.Rule.ID)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if f.Fix != nil && (f.Fix.Safe || opt.unsafe) && (opt.fix || opt.diff) {
+				byFile[f.File] = append(byFile[f.File], f.Fix)
+			}
+		}
+		kept = append(kept, f)
+	}
+	rep.Findings = kept
+	names := make([]string, 0, len(byFile))
+	for name := range byFile {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	fixedNow := map[*lint.Fix]bool{}
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return files, applied, err
+		}
+		out, done, _ := lint.ApplyFixes(src, byFile[name])
+		if opt.diff {
+			d, err := unifiedDiff(name, src, out)
+			if err != nil {
+				return files, applied, err
+			}
+			diffs.WriteString(d)
+			continue
+		}
+		if err := writeAtomic(name, out); err != nil {
+			return files, applied, err
+		}
+		files, applied = files+1, applied+len(done)
+		for _, f := range done {
+			fixedNow[f] = true
+		}
+		rep.Sources[name] = source.NewLines(out)
+	}
+	if len(fixedNow) > 0 {
+		rep.Findings = slices.DeleteFunc(rep.Findings, func(f lint.Finding) bool { return fixedNow[f.Fix] })
+	}
+	for _, f := range rep.Findings {
+		if _, ok := rep.Sources[f.File]; !ok {
+			if src, err := os.ReadFile(f.File); err == nil {
+				rep.Sources[f.File] = source.NewLines(src)
+			}
+		}
+	}
+	return files, applied, nil
+}

@@ -1,0 +1,121 @@
+package lint
+
+import (
+	"path"
+	"strings"
+
+	"github.com/gracelint/gracelint/parser/dockerfile"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// lineage returns the final stage and the stages it is built FROM, root
+// first.
+func (img *Image) lineage() []*dockerfile.Stage {
+	var out []*dockerfile.Stage
+	for s := img.Stage; s != nil; s = s.BaseStage {
+		out = append([]*dockerfile.Stage{s}, out...)
+	}
+	return out
+}
+
+// Workdir returns the WORKDIR in effect when the image runs.
+func (img *Image) Workdir() string {
+	wd := "/"
+	for _, s := range img.lineage() {
+		for _, in := range s.Instructions {
+			if w, ok := in.Command.(*instructions.WorkdirCommand); ok {
+				wd = path.Join(wd, w.Path)
+			}
+		}
+	}
+	return wd
+}
+
+// defaultPath is where a command without a slash is looked up.
+var defaultPath = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+
+// ImagePaths returns where in the image a command runs from: an absolute
+// path, a path relative to the WORKDIR, or each directory of the default
+// PATH for a bare name.
+func (img *Image) ImagePaths(command string) []string {
+	switch {
+	case strings.HasPrefix(command, "/"):
+		return []string{path.Clean(command)}
+	case strings.Contains(command, "/"):
+		return []string{path.Join(img.Workdir(), command)}
+	}
+	var out []string
+	for _, d := range defaultPath {
+		out = append(out, path.Join(d, command))
+	}
+	return out
+}
+
+// ContextSources returns the build-context paths a COPY or ADD of the image's
+// lineage may have copied to file p of the image, latest first. It cannot
+// know which sources are directories, so it returns every reading; callers
+// try them in order. Copies from other stages and URLs are not followed.
+func (img *Image) ContextSources(p string) []string {
+	var out []string
+	wd := "/"
+	for _, s := range img.lineage() {
+		for _, in := range s.Instructions {
+			var sd *instructions.SourcesAndDest
+			switch c := in.Command.(type) {
+			case *instructions.WorkdirCommand:
+				wd = path.Join(wd, c.Path)
+			case *instructions.CopyCommand:
+				if c.From == "" {
+					sd = &c.SourcesAndDest
+				}
+			case *instructions.AddCommand:
+				sd = &c.SourcesAndDest
+			}
+			if sd == nil {
+				continue
+			}
+			out = append(copySources(sd, wd, p), out...)
+		}
+	}
+	return out
+}
+
+func copySources(sd *instructions.SourcesAndDest, wd, p string) []string {
+	dest := sd.DestPath
+	if !strings.HasPrefix(dest, "/") {
+		dest = path.Join(wd, dest)
+	}
+	dest = path.Clean(dest)
+	intoDir := strings.HasSuffix(sd.DestPath, "/") || len(sd.SourcePaths) > 1
+	var out []string
+	for _, src := range sd.SourcePaths {
+		if strings.Contains(src, "://") {
+			continue
+		}
+		src = path.Clean(strings.TrimPrefix(src, "/"))
+		under := func(dir string) (string, bool) {
+			rel, ok := strings.CutPrefix(p, strings.TrimSuffix(dir, "/")+"/")
+			return rel, ok && dir != p
+		}
+		switch {
+		case strings.ContainsAny(src, "*?["):
+			if ok, _ := path.Match(path.Base(src), path.Base(p)); ok && path.Dir(p) == dest {
+				out = append(out, path.Join(path.Dir(src), path.Base(p)))
+			}
+		case src == ".":
+			if rel, ok := under(dest); ok {
+				out = append(out, rel)
+			}
+		default:
+			// A file copied to dest, or into the directory dest.
+			if p == dest && !intoDir || p == path.Join(dest, path.Base(src)) {
+				out = append(out, src)
+			}
+			// A directory whose contents are copied to dest.
+			if rel, ok := under(dest); ok {
+				out = append(out, path.Join(src, rel))
+			}
+		}
+	}
+	return out
+}
