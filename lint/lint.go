@@ -180,6 +180,19 @@ func (p *Pass) ReadFile(name string) (src []byte, display string, ok bool) {
 	return src, display, true
 }
 
+// Add records f as a finding of the running rule, in the linted file unless
+// f names another, with the rule's severity unless f sets one.
+func (p *Pass) Add(f Finding) {
+	f.Rule = p.rule
+	if f.File == "" {
+		f.File = p.File.Path
+	}
+	if f.Severity == 0 {
+		f.Severity = p.rule.Severity
+	}
+	*p.findings = append(*p.findings, f)
+}
+
 // ReportIn records a finding of the running rule in another file, whose
 // name came from ReadFile.
 func (p *Pass) ReportIn(file string, sev Severity, span source.Span, message, suggestion string, fix *Fix) {

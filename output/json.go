@@ -30,9 +30,16 @@ type jsonFinding struct {
 	Severity string `json:"severity"`
 	File     string `json:"file"`
 	jsonRange
-	Message    string   `json:"message"`
-	Suggestion string   `json:"suggestion"`
-	Fix        *jsonFix `json:"fix"`
+	Message    string        `json:"message"`
+	Suggestion string        `json:"suggestion"`
+	Fix        *jsonFix      `json:"fix"`
+	Related    []jsonRelated `json:"related,omitempty"`
+}
+
+type jsonRelated struct {
+	File string `json:"file"`
+	jsonRange
+	Message string `json:"message"`
 }
 
 type jsonFix struct {
@@ -61,6 +68,9 @@ func JSON(w io.Writer, r *Report) error {
 		jf := jsonFinding{
 			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), File: f.File,
 			jsonRange: rangeOf(f.Span), Message: f.Message, Suggestion: f.Suggestion,
+		}
+		for _, r := range f.Related {
+			jf.Related = append(jf.Related, jsonRelated{File: r.File, jsonRange: rangeOf(r.Span), Message: r.Message})
 		}
 		if f.Fix != nil {
 			jf.Fix = &jsonFix{Description: f.Fix.Description, Safe: f.Fix.Safe, Edits: []jsonEdit{}}

@@ -79,11 +79,14 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
 }
 
 type sarifLocation struct {
+	ID               *int          `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          *sarifText    `json:"message,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -172,6 +175,12 @@ func SARIF(w io.Writer, r *Report) error {
 		}
 		if f.Suggestion != "" {
 			res.Message.Text += "\nSuggestion: " + f.Suggestion
+		}
+		for j, rel := range f.Related {
+			id := j + 1
+			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id,
+				PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(rel.File), Region: r.region(rel.File, rel.Span)},
+				Message:          &sarifText{Text: rel.Message}})
 		}
 		if f.Fix != nil {
 			change := sarifArtifactChange{ArtifactLocation: r.artifact(f.File)}

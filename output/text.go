@@ -55,6 +55,9 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 		if f.Suggestion != "" {
 			fmt.Fprintf(bw, "  = suggestion: %s\n", clean(f.Suggestion))
 		}
+		for _, rel := range f.Related {
+			fmt.Fprintf(bw, "  = note: %s:%d:%d: %s\n", clean(rel.File), rel.Span.Start.Line, rel.Span.Start.Col, clean(rel.Message))
+		}
 		if f.Fix != nil {
 			how := "--fix"
 			if !f.Fix.Safe {

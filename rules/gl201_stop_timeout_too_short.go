@@ -30,8 +30,22 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		}
 		w, margin := t.Chain.Worker, p.Options.StopMargin
 		timeout := w.Timeout
+		which := fmt.Sprintf("timeout of %d s (%q)", timeout, w.TimeoutFlag)
+		var related []lint.Related
 		if !w.TimeoutSet {
-			timeout = p.Options.SidekiqTimeout
+			timeout, which = p.Options.SidekiqTimeout, fmt.Sprintf("default timeout of %d s", p.Options.SidekiqTimeout)
+			// Command-line flags win over the configuration file.
+			if cfg, ok := readSidekiqConfig(p, t, w); ok {
+				if !cfg.timeout.Known {
+					p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
+						Message:    fmt.Sprintf("gracelint cannot read sidekiq's timeout from %s:%d: %s; it assumes no value, so the stop timeout is not checked", cfg.file, cfg.timeout.Line, cfg.timeout.Why),
+						Suggestion: "write the timeout as a number, or as ENV.fetch(\"NAME\", default), or pass -t on the command line",
+						Related:    []lint.Related{cfg.related("the timeout gracelint cannot read")}})
+					continue
+				}
+				timeout, which = cfg.timeout.Seconds, "timeout of "+cfg.describe()
+				related = []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", timeout))}
+			}
 		}
 		need := timeout + margin
 		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s, less", defaultStopTimeout)
@@ -41,10 +55,6 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		}
 		if stop >= need {
 			continue
-		}
-		which := fmt.Sprintf("default timeout of %d s", timeout)
-		if w.TimeoutSet {
-			which = fmt.Sprintf("timeout of %d s (%q)", timeout, w.TimeoutFlag)
 		}
 		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
 			what, w.Name, which, margin, need, w.Name, stop, timeout)
@@ -60,7 +70,7 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 				w.Name, lower, lower, fargateMaxStopTimeout)
 			fix = lowerTimeoutFix(p.File, t, lower)
 		}
-		p.ReportFix(lint.Error, at, msg, suggestion, fix)
+		p.Add(lint.Finding{Severity: lint.Error, Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
 	}
 }
 

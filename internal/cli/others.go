@@ -90,11 +90,17 @@ func otherFiles(rep *output.Report, opt options, diffs *strings.Builder) (files,
 	if len(fixedNow) > 0 {
 		rep.Findings = slices.DeleteFunc(rep.Findings, func(f lint.Finding) bool { return fixedNow[f.Fix] })
 	}
-	for _, f := range rep.Findings {
-		if _, ok := rep.Sources[f.File]; !ok {
-			if src, err := os.ReadFile(f.File); err == nil {
-				rep.Sources[f.File] = source.NewLines(src)
+	load := func(file string) {
+		if _, ok := rep.Sources[file]; !ok {
+			if src, err := os.ReadFile(file); err == nil {
+				rep.Sources[file] = source.NewLines(src)
 			}
+		}
+	}
+	for _, f := range rep.Findings {
+		load(f.File)
+		for _, r := range f.Related {
+			load(r.File)
 		}
 	}
 	return files, applied, nil
