@@ -56,7 +56,7 @@ func TestPreCommitHook(t *testing.T) {
 		t.Skip("builds the hook's environment")
 	}
 	need(t, "git", "pre-commit", "go")
-	root := repoRoot(t)
+	root := snapshot(t, repoRoot(t))
 	dir := t.TempDir()
 	for _, args := range [][]string{{"init", "-q"}, {"config", "user.email", "ci@example.com"}, {"config", "user.name", "ci"}} {
 		if out, err := run(t, dir, "git", args...); err != nil {
@@ -88,4 +88,40 @@ func TestPreCommitHook(t *testing.T) {
 	if out, err := run(t, dir, "git", "commit", "-q", "-m", "fixed"); err != nil {
 		t.Fatalf("commit: %v\n%s", err, out)
 	}
+}
+
+// snapshot commits the working tree of the checkout at root (tracked and
+// untracked files that git does not ignore) to a new repository, so that
+// pre-commit, which clones, sees work not committed yet.
+func snapshot(t *testing.T, root string) string {
+	t.Helper()
+	out, err := run(t, root, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	if err != nil {
+		t.Fatalf("git ls-files: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	for _, name := range strings.Split(strings.TrimSuffix(out, "\x00"), "\x00") {
+		src := filepath.Join(root, name)
+		fi, err := os.Lstat(src)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue // deleted in the working tree, or not a file
+		}
+		dst := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, fi.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-q", "-m", "snapshot"}} {
+		if out, err := run(t, dir, "git", args...); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
 }
