@@ -12,6 +12,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/cfn"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/taskdef"
@@ -24,11 +25,19 @@ type Kind int
 const (
 	Unknown Kind = iota
 	Dockerfile
-	TaskDef
+	TaskDef        // JSON, plain or templated
+	CloudFormation // a template declaring AWS::ECS::TaskDefinition resources
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template"}[k]
+}
+
+// isTemplateName tells files that hold template placeholders by name:
+// Terraform's templatefile *.json.tpl and the like.
+func isTemplateName(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".tpl") || strings.HasSuffix(lower, ".tmpl")
 }
 
 // KindFromName tells a file's kind from its name alone.
@@ -50,11 +59,29 @@ func KindFromName(name string) Kind {
 // definition is reported rather than skipped.
 func IsTaskDef(src []byte) bool {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	if !bytes.Contains(src, []byte(`"containerDefinitions"`)) {
-		return false
-	}
 	doc, err := jsonpos.Parse(src)
-	return err != nil || taskdef.Root(doc) != nil
+	if err != nil {
+		return bytes.Contains(src, []byte(`"containerDefinitions"`))
+	}
+	return taskdef.Root(doc) != nil
+}
+
+// Sniff tells the kind of a file found in a walk that is not a Dockerfile by
+// name: JSON task definitions (also templated ones) and CloudFormation
+// templates, by content. Anything else is Unknown, and skipped silently.
+func Sniff(name string, src []byte) Kind {
+	lower := strings.ToLower(name)
+	switch ext := path.Ext(lower); {
+	case cfn.IsTemplate(src) && (ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".template"):
+		return CloudFormation
+	case ext == ".json" && IsTaskDef(src):
+		return TaskDef
+	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))):
+		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
+			return TaskDef
+		}
+	}
+	return Unknown
 }
 
 // Detect tells a file's kind from its name, else from its content. A file
@@ -63,6 +90,12 @@ func IsTaskDef(src []byte) bool {
 func Detect(name string, src []byte) Kind {
 	if k := KindFromName(name); k != Unknown {
 		return k
+	}
+	if k := Sniff(name, src); k != Unknown {
+		return k
+	}
+	if cfn.IsTemplate(src) {
+		return CloudFormation
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
 	if bytes.HasPrefix(trimmed, []byte("{")) {
@@ -76,12 +109,12 @@ func Detect(name string, src []byte) Kind {
 
 // File is a parsed input and the containers it describes.
 type File struct {
-	Path    string
-	Kind    Kind
-	Lines   *source.Lines
-	Docker  *dockerfile.File
-	TaskDef *taskdef.TaskDef
-	Targets []*Target
+	Path     string
+	Kind     Kind
+	Lines    *source.Lines
+	Docker   *dockerfile.File
+	TaskDefs []*taskdef.TaskDef
+	Targets  []*Target
 }
 
 // Target is one container whose process chain gracelint predicts: the final
@@ -91,9 +124,10 @@ type Target struct {
 	// Chain is nil when the command is not known from this file.
 	Chain *chain.Chain
 	// Anchor is where findings about a missing setting point.
-	Anchor source.Span
-	Image  *Image             // for a Dockerfile
-	ECS    *taskdef.Container // for a task definition
+	Anchor  source.Span
+	Image   *Image             // for a Dockerfile
+	ECS     *taskdef.Container // for a task definition
+	TaskDef *taskdef.TaskDef   // the task definition ECS belongs to
 	// Arrays are where the argv is written: the CMD and ENTRYPOINT
 	// instructions, or the command and entryPoint fields.
 	Arrays []*ArgSource
@@ -151,6 +185,10 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 			body = append(bytes.Repeat([]byte(" "), 3), body[3:]...) // keep offsets
 		}
 		doc, err := jsonpos.Parse(body)
+		if err != nil && (isTemplateName(name) || bytes.Contains(body, []byte("${")) || bytes.Contains(body, []byte("{{"))) {
+			// A template: placeholders are unknown values, the rest is read.
+			doc, _, err = jsonpos.ParseTemplate(body)
+		}
 		if err != nil {
 			var se *jsonpos.SyntaxError
 			if errors.As(err, &se) {
@@ -160,23 +198,46 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 		}
 		root := taskdef.Root(doc)
 		if root == nil {
-			return nil, []*InputError{errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition"`)}
+			return nil, []*InputError{errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition", and not an array of container definitions`)}
 		}
 		td, ferrs := taskdef.Parse(root)
-		var errs []*InputError
-		for _, e := range ferrs {
-			var fe *taskdef.FieldError
-			if errors.As(e, &fe) {
-				errs = append(errs, errAt(fe.Offset, fe.Msg))
+		return f, f.addTaskDef(td, ferrs, opt, errAt)
+	case CloudFormation:
+		tds, err := cfn.Parse(src)
+		if err != nil {
+			var ce *cfn.Error
+			if errors.As(err, &ce) && ce.Offset > 0 {
+				return nil, []*InputError{errAt(ce.Offset, ce.Msg)}
 			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
 		}
-		f.TaskDef = td
-		for _, c := range td.Containers {
-			f.Targets = append(f.Targets, ecsTarget(f.Lines, c, opt))
+		var errs []*InputError
+		for _, r := range tds {
+			td, ferrs := taskdef.ParsePascal(r.Properties)
+			errs = append(errs, f.addTaskDef(td, ferrs, opt, errAt)...)
 		}
 		return f, errs
 	}
 	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
+}
+
+// addTaskDef adds a task definition's containers as targets and turns its
+// field errors into input errors.
+func (f *File) addTaskDef(td *taskdef.TaskDef, ferrs []error, opt *Options, errAt func(int, string) *InputError) []*InputError {
+	var errs []*InputError
+	for _, e := range ferrs {
+		var fe *taskdef.FieldError
+		if errors.As(e, &fe) {
+			errs = append(errs, errAt(fe.Offset, fe.Msg))
+		}
+	}
+	f.TaskDefs = append(f.TaskDefs, td)
+	for _, c := range td.Containers {
+		t := ecsTarget(f.Lines, c, opt)
+		t.TaskDef = td
+		f.Targets = append(f.Targets, t)
+	}
+	return errs
 }
 
 // Linter runs rules with options.
@@ -214,6 +275,12 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		}
 	}
 	findings = l.suppress(f, findings)
+	if f.Kind == CloudFormation {
+		// Fixes write task-definition JSON; a template gets suggestions.
+		for i := range findings {
+			findings[i].Fix = nil
+		}
+	}
 	for i := range findings {
 		if sev, ok := l.Options.Severity[findings[i].Rule.ID]; ok {
 			findings[i].Severity = sev

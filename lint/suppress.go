@@ -84,9 +84,10 @@ func (f *File) suppressions() []*suppression {
 			}
 			out = append(out, s)
 		}
-	case TaskDef:
-		for _, c := range f.TaskDef.Containers {
-			v := c.Node.Get("dockerLabels").Get("gracelint.ignore")
+	case TaskDef, CloudFormation:
+		for _, t := range f.Targets {
+			c := t.ECS
+			v := c.Field("dockerLabels").Get("gracelint.ignore")
 			if v == nil || v.Str == "" {
 				continue
 			}
@@ -167,7 +168,7 @@ func (l *Linter) suppress(f *File, findings []Finding) []Finding {
 			where = "in this file"
 		case s.from < 0:
 			where = "here: no instruction follows it directly"
-		case f.Kind == TaskDef:
+		case f.Kind != Dockerfile:
 			where = "in this container"
 		}
 		var fix *Fix

@@ -222,7 +222,7 @@ func span(lines *source.Lines, n *jsonpos.Node) source.Span {
 func arrayArgs(lines *source.Lines, n *jsonpos.Node) []chain.Arg {
 	out := make([]chain.Arg, len(n.Elems))
 	for i, e := range n.Elems {
-		out[i] = chain.Arg{Value: e.Str, Span: span(lines, e)}
+		out[i] = chain.Arg{Value: e.Str, Span: span(lines, e), Expanded: e.Kind == jsonpos.Expr}
 	}
 	return out
 }

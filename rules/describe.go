@@ -7,6 +7,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/taskdef"
 )
 
 // defaultStopTimeout is what ECS waits between SIGTERM and SIGKILL when a
@@ -87,4 +88,13 @@ func jsonArray(argv []string) string {
 		parts[i] = jsonString(a)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// setting writes `"key": value` as the file writes it: JSON for task
+// definitions, `Key: value` for CloudFormation's PascalCase YAML or JSON.
+func setting(t *lint.Target, key, value string) string {
+	if t.ECS != nil && t.ECS.Pascal {
+		return taskdef.Key(key, true) + ": " + value
+	}
+	return jsonString(key) + ": " + value
 }

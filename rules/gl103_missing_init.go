@@ -10,6 +10,7 @@ import (
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/shell"
+	"github.com/gracelint/gracelint/parser/taskdef"
 )
 
 // MissingInit reports a container whose PID 1 is not an init.
@@ -27,7 +28,7 @@ var MissingInit = &lint.Rule{
 func checkMissingInit(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil || c.Init != nil || len(c.Argv) == 0 {
+		if c == nil || c.Init != nil || len(c.Argv) == 0 || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") {
 			continue
 		}
 		hedge := ""
@@ -45,7 +46,9 @@ func checkMissingInit(p *lint.Pass) {
 		}
 		var fix *lint.Fix
 		if t.ECS != nil {
-			fix = ecsInitFix(p.File, t)
+			if !t.ECS.Pascal { // a template gets the suggestion only
+				fix = ecsInitFix(p.File, t)
+			}
 		} else {
 			fix = dockerInitFix(p.File, t)
 		}
@@ -135,9 +138,9 @@ func pid1(c *chain.Chain) string {
 func initSuggestion(t *lint.Target) string {
 	if t.ECS != nil {
 		if t.ECS.Field("linuxParameters") != nil {
-			return `"initProcessEnabled": true in linuxParameters`
+			return setting(t, "initProcessEnabled", "true") + " in " + taskdef.Key("linuxParameters", t.ECS.Pascal)
 		}
-		return `"linuxParameters": {"initProcessEnabled": true}`
+		return setting(t, "linuxParameters", "{"+setting(t, "initProcessEnabled", "true")+"}")
 	}
 	argv := []string{"tini", "--"}
 	if ep := t.Image.Entrypoint; ep != nil && !ep.Instr.ShellForm {

@@ -25,7 +25,7 @@ var StopTimeoutTooShort = &lint.Rule{
 
 func checkStopTimeoutTooShort(p *lint.Pass) {
 	for _, t := range p.File.Targets {
-		if t.ECS == nil || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
+		if t.ECS == nil || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown || t.ECS.Unknown("stopTimeout") {
 			continue
 		}
 		w, margin := t.Chain.Worker, p.Options.StopMargin
@@ -58,16 +58,16 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		}
 		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
 			what, w.Name, which, margin, need, w.Name, stop, timeout)
-		suggestion := fmt.Sprintf(`"stopTimeout": %d`, need)
+		suggestion := setting(t, "stopTimeout", fmt.Sprint(need))
 		fix := &lint.Fix{
 			Description: fmt.Sprintf("Set stopTimeout to %d", need),
 			Safe:        true,
 			Edits:       []lint.TextEdit{setNumber(p.File, t.ECS.Node, "stopTimeout", need)},
 		}
-		if need > fargateMaxStopTimeout && p.File.TaskDef.RequiresFargate() {
+		if need > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 			lower := fargateMaxStopTimeout - margin
-			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set "stopTimeout": %d, the most Fargate allows`,
-				w.Name, lower, lower, fargateMaxStopTimeout)
+			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set %s, the most Fargate allows`,
+				w.Name, lower, lower, setting(t, "stopTimeout", fmt.Sprint(fargateMaxStopTimeout)))
 			fix = lowerTimeoutFix(p.File, t, lower)
 		}
 		p.Add(lint.Finding{Severity: lint.Error, Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})

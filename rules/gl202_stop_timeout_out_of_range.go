@@ -22,11 +22,10 @@ var StopTimeoutOutOfRange = &lint.Rule{
 }
 
 func checkStopTimeoutOutOfRange(p *lint.Pass) {
-	td := p.File.TaskDef
-	if td == nil || !td.RequiresFargate() {
-		return
-	}
 	for _, t := range p.File.Targets {
+		if t.TaskDef == nil || !t.TaskDef.RequiresFargate() {
+			continue
+		}
 		s := t.ECS.Def.StopTimeout
 		if s == nil || (*s >= fargateMinStopTimeout && *s <= fargateMaxStopTimeout) {
 			continue
@@ -39,6 +38,6 @@ func checkStopTimeoutOutOfRange(p *lint.Pass) {
 			Description: fmt.Sprintf("Set stopTimeout to %d (unsafe: the container gets a different stop window)", clamped),
 			Edits:       []lint.TextEdit{p.File.Edit(n.Start, n.End, fmt.Sprint(clamped))},
 		}
-		p.ReportFix(lint.Error, p.File.Span(n), msg, fmt.Sprintf(`"stopTimeout": %d`, clamped), fix)
+		p.ReportFix(lint.Error, p.File.Span(n), msg, setting(t, "stopTimeout", fmt.Sprint(clamped)), fix)
 	}
 }

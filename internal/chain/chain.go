@@ -4,6 +4,7 @@
 package chain
 
 import (
+	"errors"
 	"path"
 	"strings"
 
@@ -116,6 +117,10 @@ func Walk(argv []Arg, opt Options) *Chain {
 func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 	if sh.Script == nil {
 		return argv[sh.ScriptArg:]
+	}
+	if sh.Script.Expanded {
+		sh.ParseErr = errors.New("the script is computed at deploy time")
+		return nil
 	}
 	sh.Parsed, sh.ParseErr = shell.Parse(sh.Script.Value)
 	if sh.ParseErr != nil {

@@ -64,7 +64,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				continue
 			}
 			in.kind = lint.Detect(p, in.src)
-			if skipUnknown && (in.kind == lint.Unknown || in.kind == lint.TaskDef && !lint.IsTaskDef(in.src)) {
+			if skipUnknown && lint.KindFromName(p) == lint.Unknown && lint.Sniff(p, in.src) == lint.Unknown {
 				continue
 			}
 			ins = append(ins, in)
@@ -82,8 +82,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				return nil
 			}
 			kind := lint.KindFromName(d.Name())
-			isJSON := strings.EqualFold(filepath.Ext(d.Name()), ".json")
-			if kind == lint.Unknown && !isJSON || cfg.Ignored(path) {
+			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) {
 				return nil
 			}
 			info, err := os.Stat(path) // follows a symlink to its target
@@ -100,10 +99,9 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				return nil
 			}
 			if kind == lint.Unknown {
-				if !lint.IsTaskDef(in.src) {
-					return nil // other JSON is not ours
+				if kind = lint.Sniff(d.Name(), in.src); kind == lint.Unknown {
+					return nil // other JSON and YAML are not ours
 				}
-				kind = lint.TaskDef
 			}
 			in.kind = kind
 			ins = append(ins, in)
@@ -114,6 +112,16 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 		}
 	}
 	return ins, errs
+}
+
+// mayHold tells the names whose content may be a task definition or a
+// CloudFormation template, so that a walk reads them.
+func mayHold(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".yaml", ".yml", ".template", ".tpl", ".tmpl":
+		return true
+	}
+	return false
 }
 
 func readInput(path string, info fs.FileInfo) (input, error) {

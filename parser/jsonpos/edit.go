@@ -51,6 +51,9 @@ func Colon(src []byte, obj *Node) string {
 		return ": "
 	}
 	last := obj.Members[len(obj.Members)-1]
+	if last.KeyEnd > last.Value.Start || last.Value.Start > len(src) {
+		return ": "
+	}
 	colon := src[last.KeyEnd:last.Value.Start]
 	if bytes.ContainsAny(colon, "\r\n") {
 		return ": "

@@ -22,10 +22,13 @@ const (
 	String
 	Array
 	Object
+	// Expr is a value computed at deploy time: a template placeholder or a
+	// CloudFormation intrinsic function. Readers treat it as unknown.
+	Expr
 )
 
 func (k Kind) String() string {
-	return [...]string{"null", "boolean", "number", "string", "array", "object"}[k]
+	return [...]string{"null", "boolean", "number", "string", "array", "object", "expression"}[k]
 }
 
 // MaxDepth bounds nesting so that hostile input cannot exhaust the stack.

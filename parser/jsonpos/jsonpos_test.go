@@ -156,3 +156,37 @@ func TestStringOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTemplate(t *testing.T) {
+	src := `{
+  "name": "${name}",
+  "image": "${repo}:${tag}",
+  "command": ["sh", "-c", "bundle exec sidekiq"],
+  "stopTimeout": ${stop_timeout},
+  "environment": ${jsonencode(var.environment)},
+  "cpu": {{ must_env "CPU" }},
+  "essential": true
+}`
+	n, holes, err := ParseTemplate([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(holes) != 6 {
+		t.Errorf("%d placeholders", len(holes))
+	}
+	for _, key := range []string{"name", "image", "stopTimeout", "environment", "cpu"} {
+		if v := n.Get(key); v == nil || v.Kind != Expr {
+			t.Errorf("%s = %+v, want an expression", key, v)
+		}
+	}
+	cmd := n.Get("command")
+	if cmd.Kind != Array || cmd.Elems[2].Str != "bundle exec sidekiq" || src[cmd.Start:cmd.End] != `["sh", "-c", "bundle exec sidekiq"]` {
+		t.Errorf("literal parts must stay: %+v", cmd)
+	}
+	if v := n.Get("stopTimeout"); src[v.Start:v.End] != "${stop_timeout}" {
+		t.Errorf("stopTimeout spans %q", src[v.Start:v.End])
+	}
+	if n.Get("essential").Kind != Bool {
+		t.Error("a literal after placeholders is lost")
+	}
+}

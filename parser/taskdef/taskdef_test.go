@@ -7,7 +7,7 @@ import (
 	"github.com/gracelint/gracelint/parser/jsonpos"
 )
 
-func parse(t *testing.T, src string) (*TaskDef, []error) {
+func parseSrc(t *testing.T, src string) (*TaskDef, []error) {
 	t.Helper()
 	doc, err := jsonpos.Parse([]byte(src))
 	if err != nil {
@@ -26,7 +26,7 @@ func TestRegisterInput(t *testing.T) {
    "stopTimeout": 45, "essential": true, "linuxParameters": {"initProcessEnabled": true},
    "environment": [{"name": "RAILS_ENV", "value": "production"}]},
   {"name": "b", "image": "nginx"}]}`
-	td, errs := parse(t, src)
+	td, errs := parseSrc(t, src)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -54,7 +54,7 @@ func TestDescribeOutput(t *testing.T) {
 		src := `{"taskDefinition": {"taskDefinitionArn": "arn:aws:ecs:us-east-1:1:task-definition/w:3", "revision": 3,
   "status": "ACTIVE", "registeredAt": ` + registered + `, "compatibilities": ["EC2", "FARGATE"],
   "containerDefinitions": [{"name": "w", "image": "x", "command": ["sidekiq"]}]}, "tags": []}`
-		td, errs := parse(t, src)
+		td, errs := parseSrc(t, src)
 		if len(errs) > 0 || len(td.Containers) != 1 || td.Containers[0].Def.Command[0] != "sidekiq" {
 			t.Errorf("registeredAt %s: %+v %v", registered, td, errs)
 		}
@@ -76,7 +76,7 @@ func TestNotATaskDef(t *testing.T) {
 func TestWrongTypes(t *testing.T) {
 	src := `{"containerDefinitions": [{"name": "w", "command": "bundle exec sidekiq", "stopTimeout": "30",
   "linuxParameters": {"initProcessEnabled": "yes"}, "entryPoint": ["a", 1]}, 7]}`
-	td, errs := parse(t, src)
+	td, errs := parseSrc(t, src)
 	var msgs []string
 	for _, e := range errs {
 		msgs = append(msgs, e.Error())
@@ -98,5 +98,24 @@ func TestWrongTypes(t *testing.T) {
 		if e.(*FieldError).Offset <= 0 {
 			t.Errorf("%v has no position", e)
 		}
+	}
+}
+
+func TestUnknownFields(t *testing.T) {
+	doc, _, err := jsonpos.ParseTemplate([]byte(`[{"name": "w", "image": "${image}", "stopTimeout": ${stop},
+  "linuxParameters": {"initProcessEnabled": ${init}}, "command": ["sidekiq", "-t", "${t}"]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, errs := Parse(Root(doc))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	c := td.Containers[0]
+	if !c.Unknown("stopTimeout") || !c.Unknown("linuxParameters.initProcessEnabled") || !c.Unknown("image") || c.Unknown("name") || c.Unknown("essential") {
+		t.Error("Unknown does not tell placeholders from literals and unset fields")
+	}
+	if c.Def.StopTimeout != nil || c.InitProcessEnabled() || len(c.Def.Command) != 3 || c.Def.Command[2] != "" {
+		t.Errorf("container = %+v", c.Def)
 	}
 }
