@@ -119,3 +119,32 @@ func copySources(sd *instructions.SourcesAndDest, wd, p string) []string {
 	}
 	return out
 }
+
+// StopSignal returns the signal `docker stop` and ECS send to the image: the
+// last STOPSIGNAL of the lineage (and that instruction), else what the base
+// image sets, as far as gracelint knows it, else SIGTERM. inherited is true
+// when the signal comes from the base image.
+func (img *Image) StopSignal() (signal string, in *dockerfile.Instruction, inherited bool) {
+	for _, s := range img.lineage() {
+		for _, i := range s.Instructions {
+			if c, ok := i.Command.(*instructions.StopSignalCommand); ok {
+				signal, in = c.Signal, i
+			}
+		}
+	}
+	if in != nil {
+		return signal, in, false
+	}
+	if baseStopsWithQuit(img.BaseImage) {
+		return "SIGQUIT", nil, true
+	}
+	return "SIGTERM", nil, false
+}
+
+// baseStopsWithQuit tells the official images that set STOPSIGNAL SIGQUIT:
+// nginx, and php's fpm variants.
+func baseStopsWithQuit(image string) bool {
+	ref := strings.ToLower(image)
+	name, tag, _ := strings.Cut(strings.TrimPrefix(ref, "docker.io/library/"), ":")
+	return name == "nginx" || name == "php" && strings.Contains(tag, "fpm")
+}

@@ -11,7 +11,10 @@ func All() []*lint.Rule {
 		ShellFormCommand,
 		ShellWrapperWithoutExec,
 		MissingInit,
+		NestedInit,
+		StopSignalMismatch,
 		EntrypointScriptWithoutExec,
+		PackageManagerAsPID1,
 		StopTimeoutTooShort,
 		StopTimeoutOutOfRange,
 	}

@@ -26,12 +26,25 @@ func mainName(c *chain.Chain) string {
 	return fmt.Sprintf("%q", path.Base(prog[0]))
 }
 
-// lost says what a worker loses when it is SIGKILLed.
+// lost says what a process loses when it is SIGKILLed.
 func lost(c *chain.Chain) string {
-	if c.Worker != nil {
+	switch {
+	case c.Worker == nil:
+		return "without a chance to shut down cleanly"
+	case c.Worker.Name == "sidekiq":
 		return "without requeueing its running jobs"
+	case c.Worker.Spec.Jobs:
+		return "with its running jobs unfinished"
 	}
-	return "without a chance to shut down cleanly"
+	return "cutting the requests in flight"
+}
+
+// lostWork says what is lost when a worker is SIGKILLed while draining.
+func lostWork(w *chain.Worker) string {
+	if w.Spec.Jobs {
+		return "the jobs still running then are lost"
+	}
+	return "the requests still in flight then are cut"
 }
 
 // stopWait says how long the platform waits before SIGKILL.

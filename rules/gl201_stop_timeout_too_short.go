@@ -4,19 +4,20 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 )
 
 // fargateMaxStopTimeout is the longest stopTimeout Fargate allows.
 const fargateMaxStopTimeout = 120
 
-// StopTimeoutTooShort reports an ECS container running Sidekiq whose
-// stopTimeout ends before Sidekiq's shutdown can finish.
+// StopTimeoutTooShort reports an ECS container whose stopTimeout ends
+// before its worker's shutdown can finish.
 var StopTimeoutTooShort = &lint.Rule{
 	ID:        "GL201",
 	Name:      "stop-timeout-too-short",
 	Severity:  lint.Error,
-	Summary:   "the stop timeout is shorter than the worker's shutdown timeout plus 5 s, so jobs are killed mid-flight",
+	Summary:   "the stop timeout is shorter than the worker's shutdown timeout plus a margin, so work is killed mid-flight",
 	Tags:      []string{"ecs", "timeouts"},
 	SafeFix:   true,
 	UnsafeFix: true,
@@ -29,54 +30,93 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 			continue
 		}
 		w, margin := t.Chain.Worker, p.Options.StopMargin
-		timeout := w.Timeout
-		which := fmt.Sprintf("timeout of %d s (%q)", timeout, w.TimeoutFlag)
-		var related []lint.Related
-		if !w.TimeoutSet {
-			timeout, which = p.Options.SidekiqTimeout, fmt.Sprintf("default timeout of %d s", p.Options.SidekiqTimeout)
-			// Command-line flags win over the configuration file.
-			if cfg, ok := readSidekiqConfig(p, t, w); ok {
-				if !cfg.timeout.Known {
-					p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
-						Message:    fmt.Sprintf("gracelint cannot read sidekiq's timeout from %s:%d: %s; it assumes no value, so the stop timeout is not checked", cfg.file, cfg.timeout.Line, cfg.timeout.Why),
-						Suggestion: "write the timeout as a number, or as ENV.fetch(\"NAME\", default), or pass -t on the command line",
-						Related:    []lint.Related{cfg.related("the timeout gracelint cannot read")}})
-					continue
-				}
-				timeout, which = cfg.timeout.Seconds, "timeout of "+cfg.describe()
-				related = []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", timeout))}
-			}
-		}
-		need := timeout + margin
 		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s, less", defaultStopTimeout)
 		if s := t.ECS.Def.StopTimeout; s != nil {
 			stop, at = int(*s), p.File.Span(t.ECS.Field("stopTimeout"))
 			what = fmt.Sprintf("stopTimeout %d is less", stop)
 		}
+		timeout, which, related, ok := drainTime(p, t, w)
+		if !ok {
+			continue
+		}
+		need := timeout + margin
 		if stop >= need {
 			continue
 		}
-		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost",
-			what, w.Name, which, margin, need, w.Name, stop, timeout)
+		consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, lostWork(w))
+		if w.Name == "sidekiq" {
+			consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
+		}
+		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, %s",
+			what, w.Name, which, margin, need, w.Name, stop, consequence)
 		suggestion := setting(t, "stopTimeout", fmt.Sprint(need))
 		fix := &lint.Fix{
 			Description: fmt.Sprintf("Set stopTimeout to %d", need),
 			Safe:        true,
 			Edits:       []lint.TextEdit{setNumber(p.File, t.ECS.Node, "stopTimeout", need)},
 		}
+		if t.ECS.Pascal {
+			fix = nil // a template gets the suggestion only
+		}
 		if need > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 			lower := fargateMaxStopTimeout - margin
-			suggestion = fmt.Sprintf(`lower %s's timeout to %d ("-t %d") and set %s, the most Fargate allows`,
-				w.Name, lower, lower, setting(t, "stopTimeout", fmt.Sprint(fargateMaxStopTimeout)))
-			fix = lowerTimeoutFix(p.File, t, lower)
+			suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
+				w.Name, lower, setting(t, "stopTimeout", fmt.Sprint(fargateMaxStopTimeout)))
+			fix = nil
+			if !t.ECS.Pascal {
+				fix = lowerTimeoutFix(p.File, t, lower)
+			}
 		}
-		p.Add(lint.Finding{Severity: lint.Error, Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
+		p.Add(lint.Finding{Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
 	}
 }
 
-// lowerTimeoutFix lowers Sidekiq's -t to fit Fargate's ceiling and sets the
-// ceiling as stopTimeout. It is unsafe: jobs get less time to finish. It is
-// offered only when the timeout is written as an argv element of its own.
+// drainTime is how long the worker may drain after SIGTERM and how that is
+// known. ok is false when it is not known, or not bounded (then an info
+// finding says so).
+func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, which string, related []lint.Related, ok bool) {
+	if w.TimeoutSet {
+		return w.Timeout, fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag), nil, true
+	}
+	if w.Name != "sidekiq" {
+		switch {
+		case w.Spec.Unbounded:
+			p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
+				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but ECS SIGKILLs it %s after SIGTERM: at the next deploy %s",
+					w.Name, stopWait(t), lostWork(w)),
+				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set stopTimeout above it", w.Name, boundHint(w.Spec))})
+			return 0, "", nil, false
+		case w.Spec.DefaultTimeout == 0:
+			return 0, "", nil, false
+		}
+		return w.Spec.DefaultTimeout, fmt.Sprintf("default timeout of %d s", w.Spec.DefaultTimeout), nil, true
+	}
+	// Sidekiq: command-line flags win over the configuration file.
+	cfg, found := readSidekiqConfig(p, t, w)
+	switch {
+	case !found:
+		return p.Options.SidekiqTimeout, fmt.Sprintf("default timeout of %d s", p.Options.SidekiqTimeout), nil, true
+	case !cfg.timeout.Known:
+		p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
+			Message:    fmt.Sprintf("gracelint cannot read sidekiq's timeout from %s:%d: %s; it assumes no value, so the stop timeout is not checked", cfg.file, cfg.timeout.Line, cfg.timeout.Why),
+			Suggestion: "write the timeout as a number, or as ENV.fetch(\"NAME\", default), or pass -t on the command line",
+			Related:    []lint.Related{cfg.related("the timeout gracelint cannot read")}})
+		return 0, "", nil, false
+	}
+	return cfg.timeout.Seconds, "timeout of " + cfg.describe(), []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", cfg.timeout.Seconds))}, true
+}
+
+func boundHint(s *chain.Spec) string {
+	if len(s.TimeoutFlags) > 0 {
+		return s.TimeoutFlags[0] + " N"
+	}
+	return "a time limit on its tasks"
+}
+
+// lowerTimeoutFix lowers the worker's timeout to fit Fargate's ceiling and
+// sets the ceiling as stopTimeout. It is unsafe: running work gets less time.
+// It is offered only when the timeout is written as an argv element of its
+// own.
 func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 	w := t.Chain.Worker
 	if w.TimeoutArg == nil {
@@ -84,9 +124,11 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 	}
 	old := strconv.Itoa(w.Timeout)
 	edit, ok := replaceJSONString(f, *w.TimeoutArg, func(v string) (string, bool) {
-		for _, prefix := range []string{"", "--timeout=", "-t"} {
-			if v == prefix+old {
-				return prefix + strconv.Itoa(lower), true
+		for _, flag := range append([]string{""}, w.Spec.TimeoutFlags...) {
+			for _, prefix := range []string{flag, flag + "="} {
+				if v == prefix+old {
+					return prefix + strconv.Itoa(lower), true
+				}
 			}
 		}
 		return "", false
@@ -95,7 +137,7 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 		return nil
 	}
 	return &lint.Fix{
-		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running jobs get less time)", w.Name, lower, fargateMaxStopTimeout),
+		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running work gets less time)", w.Name, lower, fargateMaxStopTimeout),
 		Edits:       []lint.TextEdit{edit, setNumber(f, t.ECS.Node, "stopTimeout", fargateMaxStopTimeout)},
 	}
 }

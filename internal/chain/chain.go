@@ -33,8 +33,12 @@ func Values(args []Arg) []string {
 // Chain is the walked process chain of one container.
 type Chain struct {
 	Argv []Arg // what runs, from PID 1 on (without a platform init)
-	// Init is the first init in the chain, nil if none.
-	Init *Init
+	// Init is the first init in the chain, nil if none; Inits are all of
+	// them, outermost first.
+	Init  *Init
+	Inits []*Init
+	// BinSh is the dialect assumed for /bin/sh in the image.
+	BinSh shell.Dialect
 	// Shell is the first shell in the chain, nil if none.
 	Shell *Shell
 	// Main is the argv of the process meant to receive the stop signal: what
@@ -81,9 +85,10 @@ type Options struct {
 
 // Walk walks argv.
 func Walk(argv []Arg, opt Options) *Chain {
-	c := &Chain{Argv: argv}
+	c := &Chain{Argv: argv, BinSh: opt.Sh}
 	if opt.PlatformInit != "" {
 		c.Init = &Init{Name: "docker-init", Platform: opt.PlatformInit, Index: -1}
+		c.Inits = []*Init{c.Init}
 	}
 	i := 0
 	for i < len(argv) {
@@ -91,6 +96,7 @@ func Walk(argv []Arg, opt Options) *Chain {
 			if c.Init == nil {
 				c.Init = in
 			}
+			c.Inits = append(c.Inits, in)
 			i = next
 			continue
 		}
@@ -139,6 +145,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
 		if walked.Init != nil && c.Init == nil {
 			c.Init = walked.Init
 		}
+		c.Inits = append(c.Inits, walked.Inits...)
 		return walked.Main
 	}
 	return args[len(args)-len(Program(Values(args))):]

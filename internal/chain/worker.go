@@ -1,15 +1,17 @@
 package chain
 
 import (
-	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Worker is a recognized job worker and the flags that decide how it stops.
+// Worker is a recognized worker or server (see Catalog) and the flags that
+// decide how it stops.
 type Worker struct {
 	Name string // "sidekiq"
-	Argv []Arg  // from the worker's program name on
+	Spec *Spec
+	Argv []Arg // from the worker's program name on
 	// Timeout is the drain time in seconds after TERM that a flag sets;
 	// TimeoutSet tells whether a flag sets it, TimeoutKnown whether its value
 	// can be read (an unset timeout is known: the worker's default).
@@ -18,11 +20,12 @@ type Worker struct {
 	TimeoutKnown bool
 	TimeoutArg   *Arg
 	TimeoutFlag  string // as written: "-t 20", "--timeout=60"
-	Config       string // -C PATH
-	Environment  string // -e ENV
+	Config       string // Sidekiq's -C PATH
+	Environment  string // Sidekiq's -e ENV
 }
 
-// FindWorker recognizes Sidekiq in argv, through exec-transparent wrappers.
+// FindWorker recognizes a worker of the Catalog in argv, through
+// exec-transparent wrappers.
 func FindWorker(argv []Arg) *Worker {
 	prog := Program(Values(argv))
 	if len(prog) == 0 {
@@ -32,38 +35,33 @@ func FindWorker(argv []Arg) *Worker {
 	if args[0].Expanded {
 		return nil
 	}
-	switch path.Base(prog[0]) {
-	case "sidekiq", "sidekiqswarm":
-	default:
+	spec := lookup(prog)
+	if spec == nil {
 		return nil
 	}
-	w := &Worker{Name: "sidekiq", Argv: args, TimeoutKnown: true}
+	w := &Worker{Name: spec.Name, Spec: spec, Argv: args, TimeoutKnown: true}
+	flags := slices.Clone(spec.TimeoutFlags)
+	if spec.Name == "sidekiq" {
+		flags = append(flags, "-C", "--config", "-e", "--environment")
+	}
 	for i := 1; i < len(args); i++ {
 		a := args[i].Value
-		val := func() (*Arg, bool) {
-			if i+1 < len(args) {
-				i++
-				return &args[i], true
-			}
-			return nil, false
-		}
 		var v *Arg
 		var flag string
 		written := a
 		switch {
-		case a == "-t" || a == "--timeout" || a == "-C" || a == "--config" || a == "-e" || a == "--environment":
-			flag = a
-			var ok bool
-			if v, ok = val(); !ok {
+		case slices.Contains(flags, a):
+			if i+1 >= len(args) {
 				continue
 			}
-			written = a + " " + v.Value
-		case strings.HasPrefix(a, "--timeout="), strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "--environment="):
+			i++
+			flag, v, written = a, &args[i], a+" "+args[i].Value
+		case strings.HasPrefix(a, "--") && strings.Contains(a, "=") && slices.Contains(flags, a[:strings.IndexByte(a, '=')]):
 			flag, _, _ = strings.Cut(a, "=")
 			cp := args[i]
-			cp.Value = strings.TrimPrefix(a, flag+"=")
+			cp.Value = a[len(flag)+1:]
 			v = &cp
-		case len(a) > 2 && (strings.HasPrefix(a, "-t") || strings.HasPrefix(a, "-C") || strings.HasPrefix(a, "-e")):
+		case len(a) > 2 && !strings.HasPrefix(a, "--") && slices.Contains(flags, a[:2]):
 			flag = a[:2]
 			cp := args[i]
 			cp.Value = a[2:]
@@ -71,14 +69,14 @@ func FindWorker(argv []Arg) *Worker {
 		default:
 			continue
 		}
-		switch flag {
-		case "-t", "--timeout":
+		switch {
+		case slices.Contains(spec.TimeoutFlags, flag):
 			w.TimeoutSet, w.TimeoutArg, w.TimeoutFlag = true, v, written
 			n, err := strconv.Atoi(v.Value)
 			w.Timeout, w.TimeoutKnown = n, err == nil && !v.Expanded && n >= 0
-		case "-C", "--config":
+		case flag == "-C" || flag == "--config":
 			w.Config = v.Value
-		case "-e", "--environment":
+		case flag == "-e" || flag == "--environment":
 			w.Environment = v.Value
 		}
 	}
