@@ -131,6 +131,11 @@ type Target struct {
 	// Arrays are where the argv is written: the CMD and ENTRYPOINT
 	// instructions, or the command and entryPoint fields.
 	Arrays []*ArgSource
+	// Dockerfile is the lint-root path of the Dockerfile whose ENTRYPOINT
+	// or CMD completes an ECS container's chain, if the run holds it.
+	Dockerfile string
+	// ecsEntry and ecsCmd are an ECS container's own entryPoint and command.
+	ecsEntry, ecsCmd []chain.Arg
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -252,6 +257,9 @@ type Linter struct {
 	Locate func(name string) string
 	// Display maps a path in FS to the name findings in it carry.
 	Display func(path string) string
+	// Dockerfiles lists the Dockerfiles of FS, for the image of an ECS
+	// container that sets no command; nil when not known.
+	Dockerfiles func() []string
 }
 
 // Run lints one input with the default options. Findings come sorted by
@@ -267,6 +275,11 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	f, errs := parse(name, src, kind, &l.Options)
 	if f == nil {
 		return nil, errs
+	}
+	for _, t := range f.Targets {
+		if t.ECS != nil {
+			l.withImage(t)
+		}
 	}
 	var findings []Finding
 	for _, r := range l.Rules {

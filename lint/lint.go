@@ -125,6 +125,9 @@ type Options struct {
 	// ImageShells name the shell of images gracelint cannot know, such as
 	// private base images, by image glob.
 	ImageShells []ImageShell
+	// ImageDockerfiles name the Dockerfile that builds an image, by image
+	// glob, for ECS containers that leave their command to the image.
+	ImageDockerfiles []ImageDockerfile
 }
 
 // ImageShell says that images matching Pattern have Shell as /bin/sh.

@@ -197,6 +197,11 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		n := c.Field(f.name)
 		a := arrayArgs(lines, n)
 		argv = append(argv, a...)
+		if f.name == "entryPoint" {
+			t.ecsEntry = a
+		} else {
+			t.ecsCmd = a
+		}
 		t.Arrays = append(t.Arrays, &ArgSource{Name: f.name, Span: span(lines, n), Values: chain.Values(a)})
 	}
 	if len(argv) == 0 {

@@ -67,6 +67,11 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 				fix = lowerTimeoutFix(p.File, t, lower)
 			}
 		}
+		if t.Dockerfile != "" && t.SourceOf(w.Argv[0]) == nil {
+			if _, name, ok := p.ReadFile(t.Dockerfile); ok {
+				related = append(related, lint.Related{File: name, Span: w.Argv[0].Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
+			}
+		}
 		p.Add(lint.Finding{Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
 	}
 }

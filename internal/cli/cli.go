@@ -260,6 +260,7 @@ func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool
 	results := make([]result, len(inputs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
+	dockerfiles := sync.OnceValue(root.dockerfiles)
 	for i, in := range inputs {
 		if in.kind == lint.Unknown {
 			results[i].errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
@@ -274,7 +275,8 @@ func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool
 				wg.Done()
 			}()
 			r := &results[i]
-			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir), Locate: root.locate, Display: root.display}
+			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
+				Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles}
 			r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 			if !fix || len(r.errs) > 0 {
 				return

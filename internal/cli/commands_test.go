@@ -101,3 +101,25 @@ func TestEntrypointScriptAcrossFiles(t *testing.T) {
 		t.Errorf("with --root worker: exit %d, %q", code, stdout)
 	}
 }
+
+func TestTaskDefinitionWithTheImagesCommand(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "docker/Dockerfile", "FROM ruby:3.3-slim\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"bundle\", \"exec\", \"sidekiq\", \"-t\", \"60\"]\n")
+	write(t, root, "deploy/worker.json", `{"family": "w", "containerDefinitions": [{"name": "sidekiq", "image": "123.dkr.ecr.us-east-1.amazonaws.com/app:v1", "stopTimeout": 30}]}`)
+	t.Chdir(root)
+	code, stdout, _ := gracelint(t, "", "deploy")
+	if code != ExitFindings || !strings.Contains(stdout, "deploy/worker.json:1:") || !strings.Contains(stdout, "[GL201 stop-timeout-too-short]") ||
+		!strings.Contains(stdout, "= note: docker/Dockerfile:3:24: the image starts sidekiq here") || strings.Contains(stdout, "GL103") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	// Two Dockerfiles and no mapping: the image's command is not known.
+	write(t, root, "other/Dockerfile", "FROM ruby:3.3\nCMD [\"rails\", \"server\"]\n")
+	if code, stdout, _ := gracelint(t, "", "deploy"); code != ExitClean || stdout != "" {
+		t.Errorf("ambiguous image: exit %d, %q", code, stdout)
+	}
+	write(t, root, ".gracelint.yaml", "images:\n  \"*.dkr.ecr.*.amazonaws.com/app:*\":\n    dockerfile: docker/Dockerfile\n")
+	if code, stdout, _ := gracelint(t, "", "deploy"); code != ExitFindings || !strings.Contains(stdout, "GL201") {
+		t.Errorf("with the mapping: exit %d, %q", code, stdout)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,25 @@ func (r lintRoot) locate(name string) string {
 		return ""
 	}
 	return filepath.ToSlash(rel)
+}
+
+// dockerfiles lists the Dockerfiles under the root, as slash paths there.
+func (r lintRoot) dockerfiles() []string {
+	var out []string
+	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir() && p != r.dir && skipDirs[d.Name()]:
+			return filepath.SkipDir
+		case !d.IsDir() && lint.KindFromName(d.Name()) == lint.Dockerfile:
+			if rel, err := filepath.Rel(r.dir, p); err == nil {
+				out = append(out, filepath.ToSlash(rel))
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // display names a file under the root as findings show it.

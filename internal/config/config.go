@@ -157,14 +157,26 @@ func (p *parser) top(n *yaml.Node) error {
 				if !doublestar.ValidatePattern(pattern) {
 					return p.errorf(k, "%q is not a valid glob", pattern)
 				}
-				var shellName string
-				p.members(v, "an image", []string{"shell"}, func(_ string, _, s *yaml.Node) error {
-					shellName = s.Value
+				var shellName, dockerfile string
+				if err := p.members(v, "an image", []string{"shell", "dockerfile"}, func(key string, _, s *yaml.Node) error {
+					if key == "shell" {
+						shellName = s.Value
+					} else {
+						dockerfile = s.Value
+					}
 					return nil
-				})
+				}); err != nil {
+					return err
+				}
+				if dockerfile != "" {
+					p.c.Options.ImageDockerfiles = append(p.c.Options.ImageDockerfiles, lint.ImageDockerfile{Pattern: pattern, Path: dockerfile})
+				}
+				if shellName == "" && dockerfile != "" {
+					return nil
+				}
 				sh, ok := chain.ParseShell(shellName)
 				if !ok {
-					return p.errorf(v, "images.%s needs shell: dash, bash, ash or none", pattern)
+					return p.errorf(v, "images.%s needs shell: dash, bash, ash or none (or dockerfile: PATH)", pattern)
 				}
 				p.c.Options.ImageShells = append(p.c.Options.ImageShells, lint.ImageShell{Pattern: pattern, Shell: sh})
 				return nil
@@ -383,11 +395,16 @@ overrides:
   # - files: ["legacy/**"]
   #   ignore: [GL103]
 
-# The shell of base images gracelint cannot know, such as private ones:
-# dash, bash, ash or none. Unknown images are taken to have dash.
+# Images gracelint cannot know. shell: the /bin/sh of a private base image
+# (dash, bash, ash or none; unknown images are taken to have dash).
+# dockerfile: the Dockerfile that builds an image, relative to the lint
+# root, for ECS containers that leave their command to the image (without
+# it, the only Dockerfile of the lint root is used, if there is one).
 images:
   # "registry.example.com/base/ruby*":
   #   shell: ash
+  # "123456789012.dkr.ecr.*.amazonaws.com/worker:*":
+  #   dockerfile: docker/worker/Dockerfile
 
 sidekiq:
   # Sidekiq's timeout where the command sets no -t (Sidekiq 6 and later: 25).

@@ -66,6 +66,7 @@ func TestErrors(t *testing.T) {
 		{"rules: [a\n", "c.yaml:1:1: invalid YAML"},
 		{"rules:\n  GL101: off\n  GL101: on\n", `c.yaml:3:3: "GL101" is set twice in rules`},
 		{"images:\n  x:\n    shell: fish\n", "c.yaml:3:5: images.x needs shell: dash, bash, ash or none"},
+		{"images:\n  x:\n    docker: a\n", `c.yaml:3:5: unknown key "docker" in an image`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("c.yaml", []byte(tt.src), known)
