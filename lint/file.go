@@ -260,6 +260,9 @@ type Linter struct {
 	// Dockerfiles lists the Dockerfiles of FS, for the image of an ECS
 	// container that sets no command; nil when not known.
 	Dockerfiles func() []string
+	// Containers lists the containers of the task definitions of FS, so a
+	// Dockerfile knows whether ECS starts an init for its image.
+	Containers func() []ContainerRef
 }
 
 // Run lints one input with the default options. Findings come sorted by

@@ -74,3 +74,26 @@ func (l *Linter) withImage(t *Target) {
 	t.EntrypointUnknown = c.Def.EntryPoint == nil && !img.EntrypointSet
 	t.Dockerfile = path
 }
+
+// ContainerRef is a container of some task definition in the lint root: its
+// image and whether ECS starts an init for it.
+type ContainerRef struct {
+	Image string
+	Init  bool
+}
+
+// RunsWithInit reports whether a task definition of the run starts an init
+// (initProcessEnabled) for the image the Dockerfile at path builds.
+func (l *Linter) RunsWithInit(path string) bool {
+	if l.Containers == nil || path == "" {
+		return false
+	}
+	for _, c := range l.Containers() {
+		if c.Init {
+			if p, ok := l.imageDockerfile(c.Image); ok && p == path {
+				return true
+			}
+		}
+	}
+	return false
+}

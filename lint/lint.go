@@ -164,6 +164,15 @@ func (p *Pass) Dir() (string, bool) {
 	return path.Dir(rel), true
 }
 
+// RunsWithInit reports whether a task definition of the lint root starts an
+// init (initProcessEnabled) for the image the linted Dockerfile builds.
+func (p *Pass) RunsWithInit() bool {
+	if p.linter.Locate == nil {
+		return false
+	}
+	return p.linter.RunsWithInit(p.linter.Locate(p.File.Path))
+}
+
 // ReadFile reads a file of the lint root by its slash-separated path there,
 // and returns the name findings in it carry.
 func (p *Pass) ReadFile(name string) (src []byte, display string, ok bool) {

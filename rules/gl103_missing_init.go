@@ -31,6 +31,9 @@ func checkMissingInit(p *lint.Pass) {
 		if c == nil || c.Init != nil || len(c.Argv) == 0 || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") {
 			continue
 		}
+		if t.Image != nil && p.RunsWithInit() {
+			continue // ECS starts an init for this image (initProcessEnabled)
+		}
 		hedge := ""
 		if t.EntrypointUnknown {
 			hedge = " unless the image's ENTRYPOINT starts an init"

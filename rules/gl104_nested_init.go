@@ -29,17 +29,18 @@ func checkNestedInit(p *lint.Pass) {
 			continue
 		}
 		arg := c.Argv[in.Index]
-		src := t.SourceOf(arg)
-		if src == nil {
-			continue
+		at, where := arg.Span, ""
+		inImage := t.SourceOf(arg) == nil
+		if inImage { // tini is in the image's ENTRYPOINT (t.Dockerfile)
+			at, where = t.Anchor, fmt.Sprintf(" (in the ENTRYPOINT of %s)", t.Dockerfile)
 		}
-		msg := fmt.Sprintf("%s runs under the init that initProcessEnabled starts, so it is not PID 1, and without -s it is no child subreaper: at the next deploy orphaned processes are re-parented to ECS's init instead, and %s warns at start that zombie reaping will not work",
-			in.Name, in.Name)
+		msg := fmt.Sprintf("%s%s runs under the init that initProcessEnabled starts, so it is not PID 1, and without -s it is no child subreaper: at the next deploy orphaned processes are re-parented to ECS's init instead, and %s warns at start that zombie reaping will not work",
+			in.Name, where, in.Name)
 		var fix *lint.Fix
-		if !t.ECS.Pascal {
+		if !t.ECS.Pascal && !inImage {
 			fix = &lint.Fix{Description: fmt.Sprintf("Add -s after %s", in.Name), Safe: true,
 				Edits: []lint.TextEdit{p.File.Edit(arg.Span.End.Offset, arg.Span.End.Offset, `, "-s"`)}}
 		}
-		p.ReportFix(lint.Warning, arg.Span, msg, fmt.Sprintf(`run "%s", "-s", or drop it and rely on initProcessEnabled`, in.Name), fix)
+		p.ReportFix(lint.Warning, at, msg, fmt.Sprintf(`run "%s", "-s", or drop it and rely on initProcessEnabled`, in.Name), fix)
 	}
 }

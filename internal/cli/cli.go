@@ -260,7 +260,7 @@ func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool
 	results := make([]result, len(inputs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	dockerfiles := sync.OnceValue(root.dockerfiles)
+	dockerfiles, containers := sync.OnceValue(root.dockerfiles), sync.OnceValue(root.containers)
 	for i, in := range inputs {
 		if in.kind == lint.Unknown {
 			results[i].errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
@@ -276,7 +276,7 @@ func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool
 			}()
 			r := &results[i]
 			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
-				Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles}
+				Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Containers: containers}
 			r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 			if !fix || len(r.errs) > 0 {
 				return

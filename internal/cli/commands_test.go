@@ -123,3 +123,17 @@ func TestTaskDefinitionWithTheImagesCommand(t *testing.T) {
 		t.Errorf("with the mapping: exit %d, %q", code, stdout)
 	}
 }
+
+func TestInitProcessEnabledSatisfiesTheDockerfile(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "Dockerfile", "FROM ruby:3.3-slim\nCMD [\"bundle\", \"exec\", \"sidekiq\"]\n")
+	t.Chdir(root)
+	if code, stdout, _ := gracelint(t, "", "Dockerfile"); code != ExitFindings || !strings.Contains(stdout, "GL103") {
+		t.Fatalf("without a task definition: exit %d, %q", code, stdout)
+	}
+	write(t, root, "ecs/worker.json", `{"containerDefinitions": [{"name": "w", "image": "app:latest", "linuxParameters": {"initProcessEnabled": true}}]}`)
+	if code, stdout, _ := gracelint(t, "", "."); code != ExitClean || stdout != "" {
+		t.Errorf("ECS starts an init for the image: exit %d, %q", code, stdout)
+	}
+}

@@ -51,6 +51,47 @@ func (r lintRoot) dockerfiles() []string {
 	return out
 }
 
+// containers lists the containers of the task definitions under the root.
+func (r lintRoot) containers() []lint.ContainerRef {
+	var out []lint.ContainerRef
+	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir():
+			if p != r.dir && skipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		case !mayHold(d.Name()):
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.Mode().IsRegular() || info.Size() > maxFileSize {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		kind := lint.Sniff(d.Name(), src)
+		if kind == lint.Unknown {
+			return nil
+		}
+		f, _ := lint.Parse(p, src, kind)
+		if f == nil {
+			return nil
+		}
+		for _, t := range f.Targets {
+			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") {
+				out = append(out, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
+			}
+		}
+		return nil
+	})
+	return out
+}
+
 // display names a file under the root as findings show it.
 func (r lintRoot) display(path string) string {
 	return display(filepath.Join(r.dir, filepath.FromSlash(path)))
