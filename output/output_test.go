@@ -96,3 +96,18 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("empty report must hold empty arrays: %s", out.String())
 	}
 }
+
+func TestTextWindowsLongLines(t *testing.T) {
+	src := `{"family": "` + strings.Repeat("x", 100000) + `", "containerDefinitions": [{"name": "é", "command": ["sh", "-c", "sidekiq"]}]}`
+	at := strings.Index(src, `["sh"`)
+	var out bytes.Buffer
+	Text(&out, &out, report(src, "min.json", at, at+25, "m"), false)
+	lines := strings.Split(out.String(), "\n")
+	if len(out.String()) > 1000 || !strings.Contains(lines[2], `…`) || !strings.Contains(lines[2], `["sh", "-c", "sidekiq"]`) {
+		t.Fatalf("excerpt not windowed:\n%s", out.String())
+	}
+	caret := len([]rune(lines[3][:strings.Index(lines[3], "^")])) // columns count runes
+	if under := string([]rune(lines[2])[caret : caret+5]); under != `["sh"` {
+		t.Errorf("caret under %q, not the span:\n%s\n%s", under, lines[2], lines[3])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gracelint/gracelint/lint"
 )
@@ -38,7 +39,7 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 			paint(sevColor, f.Severity.String()),
 			clean(f.Message),
 			paint(ansiGray, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
-		if lines := r.Sources[f.File]; lines != nil && f.Span.Start.Line > 0 {
+		if lines := r.Sources[f.File]; lines != nil && f.Span.Start.Line > 0 && f.Span.Start.Line <= lines.Count() {
 			n := f.Span.Start.Line
 			line := string(lines.Line(n))
 			num := strconv.Itoa(n)
@@ -49,6 +50,7 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 			}
 			start := min(f.Span.Start.Col-1, len(line))
 			end = max(end, start+1)
+			line, start, end = window(line, start, end)
 			fmt.Fprintf(bw, "%s |\n%s | %s\n%s | %s%s\n", pad, num, clean(line), pad,
 				indent(line[:start]), paint(ansiGreen, "^"+strings.Repeat("~", max(0, runeCount(line, start, end)-1))))
 		}
@@ -73,6 +75,37 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 		fmt.Fprintf(errw, "%s: %s\n", paint(ansiRed, "error"), clean(e.Error()))
 	}
 	return nil
+}
+
+// maxExcerpt bounds the source shown for a finding, so that a minified file
+// of one long line does not flood the output.
+const maxExcerpt = 160
+
+// window cuts line to about maxExcerpt bytes around the span [start, end),
+// on UTF-8 boundaries, marking cuts with "…"; it returns the span's new
+// offsets.
+func window(line string, start, end int) (string, int, int) {
+	if len(line) <= maxExcerpt {
+		return line, start, end
+	}
+	from := max(0, start-maxExcerpt/4)
+	to := min(len(line), max(end, from+maxExcerpt))
+	to = min(to, from+maxExcerpt) // a long span is cut too
+	for from > 0 && !utf8.RuneStart(line[from]) {
+		from--
+	}
+	for to < len(line) && !utf8.RuneStart(line[to]) {
+		to++
+	}
+	cut := line[from:to]
+	prefix := ""
+	if from > 0 {
+		prefix = "…"
+	}
+	if to < len(line) {
+		cut += "…"
+	}
+	return prefix + cut, start - from + len(prefix), min(end, to) - from + len(prefix)
 }
 
 // indent keeps the tabs of prefix so the caret lines up under the source.

@@ -90,8 +90,8 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				fail(display(path), err)
 				return nil
 			}
-			if info.IsDir() {
-				return nil
+			if info.IsDir() || !info.Mode().IsRegular() {
+				return nil // a FIFO or device is never opened: it could block
 			}
 			in, err := readInput(path, info)
 			if err != nil {
