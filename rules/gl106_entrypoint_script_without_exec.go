@@ -88,7 +88,7 @@ func checkScript(p *lint.Pass, t *lint.Target, src []byte, name string, args []c
 		return w.AllArgs || chain.FindWorker(scriptWords(cmd.Args[len(cmd.Args)-len(prog):])) != nil
 	}
 	r := s.AnalyzeFile(isMain)
-	if r.Main == nil || r.Verdict != shell.Stays || !isMain(r.Main) {
+	if r.Main == nil || r.Verdict != shell.Stays || !isMain(r.Main) || daemonizes(r.Main) {
 		return
 	}
 	// What the script starts: "$@" is the image's CMD (or ECS command).
@@ -100,8 +100,12 @@ func checkScript(p *lint.Pass, t *lint.Target, src []byte, name string, args []c
 	}
 	started.Worker = chain.FindWorker(started.Main)
 	base := path.Base(name)
-	msg := fmt.Sprintf("%s runs %s without exec: %s, so the script's shell stays between the stop signal and %s; %s",
-		base, what, r.Reason, mainName(started), shellFate(t, t.Chain.Init, base, 0, started))
+	how := "without exec"
+	if r.Main.Exec {
+		how = "with an exec that does not replace the shell"
+	}
+	msg := fmt.Sprintf("%s runs %s %s: %s, so the script's shell stays between the stop signal and %s; %s",
+		base, what, how, r.Reason, mainName(started), shellFate(t, t.Chain.Init, base, len(t.Chain.Argv)-len(t.Chain.Main), started))
 	lines := source.NewLines(src)
 	var fix *lint.Fix
 	if execFixes(src, r.Main, isMain) {
@@ -110,6 +114,18 @@ func checkScript(p *lint.Pass, t *lint.Target, src []byte, name string, args []c
 			Edits: []lint.TextEdit{{Span: lines.Span(at, at), NewText: "exec "}}}
 	}
 	p.ReportIn(name, lint.Error, lines.Span(r.Main.Start, r.Main.End), msg, "exec "+r.Main.String(), fix)
+}
+
+// daemonizes tells a worker started in the background by its own flag
+// (sidekiq -d before Sidekiq 6): it is no child of the script at all, and
+// nothing here describes it.
+func daemonizes(cmd *shell.Command) bool {
+	for _, w := range cmd.Args {
+		if w.Value == "-d" || w.Value == "--daemon" {
+			return true
+		}
+	}
+	return false
 }
 
 // execFixes reports whether exec before the main command makes it replace

@@ -1,7 +1,10 @@
 // Package source maps byte offsets in an input file to lines and columns.
 package source
 
-import "sort"
+import (
+	"sort"
+	"strconv"
+)
 
 // Pos is a position in a file. Line and Col are 1-based; Col counts bytes.
 type Pos struct {
@@ -77,3 +80,6 @@ func (l *Lines) Line(n int) []byte {
 
 // Bytes returns the indexed file.
 func (l *Lines) Bytes() []byte { return l.src }
+
+// String renders the position as line:col.
+func (p Pos) String() string { return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col) }

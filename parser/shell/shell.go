@@ -30,7 +30,8 @@ type Word struct {
 	Literal bool
 	// AllArgs is true for "$@" and $@: the script's positional arguments.
 	AllArgs    bool
-	Start, End int // byte offsets in the script
+	Start, End int    // byte offsets in the script
+	Raw        string // the word as written
 }
 
 // Command is one simple command of a script.
@@ -56,9 +57,17 @@ func (c *Command) Argv() []string {
 	return out
 }
 
-// String renders the command as written, for messages.
+// String renders the command for messages: literal words unquoted, the
+// others as written.
 func (c *Command) String() string {
-	return strings.Join(c.Argv(), " ")
+	parts := make([]string, len(c.Args))
+	for i, w := range c.Args {
+		parts[i] = w.Value
+		if !w.Literal {
+			parts[i] = w.Raw
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Last reports whether nothing in the script runs after c.
@@ -135,7 +144,9 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 		c := &Command{Start: int(st.Pos().Offset()), End: int(st.End().Offset()), ctx: ctx, tail: tail,
 			redirects: len(st.Redirs) > 0, negated: st.Negated, order: len(s.Commands)}
 		for _, w := range x.Args {
-			c.Args = append(c.Args, word(w))
+			wd := word(w)
+			wd.Raw = s.Src[wd.Start:wd.End]
+			c.Args = append(c.Args, wd)
 		}
 		if c.Args[0].Literal && c.Args[0].Value == "exec" {
 			c.Exec, c.Args = true, c.Args[1:]
@@ -309,7 +320,7 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		return Result{Reason: "the script's last command is not a simple command"}
 	}
 	r := Result{Main: main, Verdict: Stays}
-	name := fmt.Sprintf("%q", main.String())
+	name := Quote(main.String())
 	switch {
 	case main.in("pipeline"):
 		r.Reason = fmt.Sprintf("%s runs in a pipeline, which the shell waits on", name)
@@ -322,7 +333,7 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 	case !main.tail:
 		r.Reason = fmt.Sprintf("the shell must stay to run the rest of the script after %s", name)
 		if next := s.after(main); next != nil {
-			r.Reason = fmt.Sprintf("the shell must stay to run %q after it", next.String())
+			r.Reason = fmt.Sprintf("the shell must stay to run %s after it", Quote(next.String()))
 		}
 	case file:
 		r.Reason = "a shell never execs the last command of a script file"
@@ -344,6 +355,15 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "bash execs the last command of a -c string"
 	}
 	return r
+}
+
+// Quote quotes shell text for a message: in double quotes, or in single
+// quotes when it holds double quotes itself ('"$@"').
+func Quote(s string) string {
+	if strings.Contains(s, `"`) && !strings.Contains(s, "'") {
+		return "'" + s + "'"
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 func article(kind string) string {

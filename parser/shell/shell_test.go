@@ -47,7 +47,7 @@ func TestAnalyze(t *testing.T) {
 		{"while true; do sidekiq; done", Bash, "sidekiq", Unknown, "loop"},
 		{"FOO=1 sidekiq", Bash, "sidekiq", Replaces, ""},
 		{"false || sidekiq", Ash, "sidekiq", Replaces, ""},
-		{`cd /app && exec "$@"`, Dash, "", Replaces, ""},
+		{`cd /app && exec "$@"`, Dash, `"$@"`, Replaces, ""},
 		{"node server.js", Dash, "node server.js", Stays, "dash"},
 		{"exec >/log 2>&1; node server.js", Bash, "node server.js", Replaces, ""},
 	}
