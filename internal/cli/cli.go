@@ -186,7 +186,12 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 					in.path, r.pending, plural(r.pending, "fix was", "fixes were"), plural(r.pending, "it overlaps", "they overlap"))
 			}
 		}
-		rep.Sources[in.path] = source.NewLines(src)
+		// Sources serve excerpts and columns of findings; a clean file's
+		// is dropped, so a large run keeps only what it reports.
+		if len(r.findings) > 0 {
+			rep.Sources[in.path] = source.NewLines(src)
+		}
+		inputs[i].src = nil
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Errors = append(rep.Errors, r.errs...)
 	}
