@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 
@@ -25,24 +26,36 @@ type codeQualityLines struct {
 	End   int `json:"end"`
 }
 
-// GitLab prints a GitLab Code Quality report. Fingerprints stay the same
-// while the flagged text does, so GitLab can tell new issues from old ones.
+// GitLab prints a GitLab Code Quality report, an issue at a time.
+// Fingerprints stay the same while the flagged text does, so GitLab can tell
+// new issues from old ones.
 func GitLab(w io.Writer, r *Report) error {
 	sev := map[lint.Severity]string{lint.Error: "critical", lint.Warning: "major", lint.Info: "info"}
-	issues := []codeQualityIssue{}
 	prints := r.fingerprints()
+	bw := bufio.NewWriter(w)
+	bw.WriteByte('[')
 	for i, f := range r.Findings {
 		path := r.relPath(f.File)
 		if path == "" {
 			path = f.File
 		}
-		issues = append(issues, codeQualityIssue{
+		b, err := json.MarshalIndent(codeQualityIssue{
 			Description: f.Message, CheckName: f.Rule.ID + " " + f.Rule.Name, Fingerprint: prints[i],
 			Severity: sev[f.Severity],
 			Location: codeQualityLocation{Path: path, Lines: codeQualityLines{Begin: f.Span.Start.Line, End: f.Span.End.Line}},
-		})
+		}, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n  ")
+		bw.Write(b)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(issues)
+	if len(r.Findings) > 0 {
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }

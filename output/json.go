@@ -1,17 +1,13 @@
 package output
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/gracelint/gracelint/internal/source"
 )
-
-type jsonReport struct {
-	Version  string        `json:"version"`
-	Findings []jsonFinding `json:"findings"`
-	Errors   []jsonError   `json:"errors"`
-}
 
 type jsonRange struct {
 	Line      int `json:"line"`
@@ -61,10 +57,15 @@ type jsonError struct {
 	Message string `json:"message"`
 }
 
-// JSON prints the report as the one JSON object design.md specifies.
+// JSON prints the report as the one JSON object design.md specifies. It
+// writes the object a finding at a time, so that a large report is never
+// held twice in memory; the bytes are those of json.Encoder with a two-space
+// indent.
 func JSON(w io.Writer, r *Report) error {
-	out := jsonReport{Version: r.Version, Findings: []jsonFinding{}, Errors: []jsonError{}}
-	for _, f := range r.Findings {
+	bw := bufio.NewWriter(w)
+	version, _ := json.Marshal(r.Version)
+	fmt.Fprintf(bw, "{\n  \"version\": %s,\n  \"findings\": [", version)
+	for i, f := range r.Findings {
 		jf := jsonFinding{
 			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), File: f.File,
 			jsonRange: rangeOf(f.Span), Message: f.Message, Suggestion: f.Suggestion,
@@ -78,12 +79,39 @@ func JSON(w io.Writer, r *Report) error {
 				jf.Fix.Edits = append(jf.Fix.Edits, jsonEdit{File: f.File, jsonRange: rangeOf(e.Span), NewText: e.NewText})
 			}
 		}
-		out.Findings = append(out.Findings, jf)
+		if err := writeElement(bw, i, jf); err != nil {
+			return err
+		}
 	}
-	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+	closeArray(bw, len(r.Findings))
+	bw.WriteString(",\n  \"errors\": [")
+	for i, e := range r.Errors {
+		if err := writeElement(bw, i, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg}); err != nil {
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	closeArray(bw, len(r.Errors))
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// writeElement writes one element of an array at the second level.
+func writeElement(bw *bufio.Writer, i int, v any) error {
+	b, err := json.MarshalIndent(v, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	if i > 0 {
+		bw.WriteByte(',')
+	}
+	bw.WriteString("\n    ")
+	_, err = bw.Write(b)
+	return err
+}
+
+func closeArray(bw *bufio.Writer, n int) {
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
 }

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -165,6 +167,16 @@ func SARIF(w io.Writer, r *Report) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	run.Invocations = []sarifInvocation{inv}
+	// The results are streamed into the document one at a time, so that a
+	// large report is not held twice; the rest is small.
+	head, err := json.MarshalIndent(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}, "", "  ")
+	if err != nil {
+		return err
+	}
+	const slot = `"results": []`
+	cut := bytes.Index(head, []byte(slot)) + len(slot) - 1
+	bw := bufio.NewWriter(w)
+	bw.Write(head[:cut])
 	prints := r.fingerprints()
 	for i, f := range r.Findings {
 		res := sarifResult{
@@ -189,11 +201,22 @@ func SARIF(w io.Writer, r *Report) error {
 			}
 			res.Fixes = []sarifFix{{Description: sarifText{Text: f.Fix.Description}, ArtifactChanges: []sarifArtifactChange{change}}}
 		}
-		run.Results = append(run.Results, res)
+		b, err := json.MarshalIndent(res, "        ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		bw.Write(b)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	if len(r.Findings) > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.Write(head[cut:])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 func (r *Report) artifact(file string) sarifArtifactL {

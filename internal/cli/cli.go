@@ -148,9 +148,11 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if opt.fix && slices.Contains(paths, "-") {
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
-	inputs, errs := discover(paths, stdin, opt.stdinName, cfg, opt.skip)
+	var errs []*lint.InputError
+	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
+		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit)
+	})
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
-	results := lintAll(inputs, cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe)
 	var diffs strings.Builder
 	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
@@ -191,7 +193,6 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		if len(r.findings) > 0 {
 			rep.Sources[in.path] = source.NewLines(src)
 		}
-		inputs[i].src = nil
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Errors = append(rep.Errors, r.errs...)
 	}
@@ -259,43 +260,70 @@ type result struct {
 	panic    any
 }
 
-// lintAll lints (or fixes) inputs concurrently; results keep the inputs'
-// order.
-func lintAll(inputs []input, cfg *config.Config, root lintRoot, fix, unsafe bool) []result {
-	results := make([]result, len(inputs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	dockerfiles, containers := sync.OnceValue(root.dockerfiles), sync.OnceValue(root.containers)
-	for i, in := range inputs {
-		if in.kind == lint.Unknown {
-			results[i].errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() {
-				results[i].panic = recover()
-				<-sem
-				wg.Done()
-			}()
-			r := &results[i]
-			l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
-				Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Containers: containers}
-			r.findings, r.errs = l.Run(in.path, in.src, in.kind)
-			if !fix || len(r.errs) > 0 {
-				return
-			}
-			res, errs, err := l.Fix(in.path, in.src, in.kind, unsafe)
-			if err != nil || len(errs) > 0 {
-				r.err, r.errs = err, errs
-				return
-			}
-			r.before, r.findings, r.fixed, r.applied, r.pending = r.findings, res.Findings, res.Src, res.Applied, res.Pending
-		}()
+// lintAll lints (or fixes) the inputs that feed emits, concurrently, as they
+// come: GOMAXPROCS workers, and results in the order of the inputs. A clean
+// file's source is dropped once linted, so memory follows what is reported,
+// not the size of the tree.
+func lintAll(cfg *config.Config, root lintRoot, fix, unsafe bool, feed func(emit func(input))) ([]input, []result) {
+	type job struct {
+		i  int
+		in input
 	}
+	var (
+		mu      sync.Mutex
+		inputs  []input
+		results []result
+		wg      sync.WaitGroup
+	)
+	jobs := make(chan job, runtime.GOMAXPROCS(0))
+	dockerfiles, containers := sync.OnceValue(root.dockerfiles), sync.OnceValue(root.containers)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range jobs {
+				r := lintOne(j.in, cfg, root, dockerfiles, containers, fix, unsafe)
+				if len(r.findings) == 0 && r.fixed == nil && r.panic == nil {
+					j.in.src = nil
+				}
+				mu.Lock()
+				inputs[j.i], results[j.i] = j.in, r
+				mu.Unlock()
+			}
+		})
+	}
+	n := 0
+	feed(func(in input) {
+		mu.Lock()
+		inputs, results = append(inputs, input{}), append(results, result{})
+		mu.Unlock()
+		jobs <- job{n, in}
+		n++
+	})
+	close(jobs)
 	wg.Wait()
-	return results
+	return inputs, results
+}
+
+// lintOne lints or fixes one input; a panic is caught and reported as an
+// internal error of that file.
+func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []string, containers func() []lint.ContainerRef, fix, unsafe bool) (r result) {
+	defer func() { r.panic = recover() }()
+	if in.kind == lint.Unknown {
+		r.errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
+		return r
+	}
+	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
+		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Containers: containers}
+	r.findings, r.errs = l.Run(in.path, in.src, in.kind)
+	if !fix || len(r.errs) > 0 {
+		return r
+	}
+	res, errs, err := l.Fix(in.path, in.src, in.kind, unsafe)
+	if err != nil || len(errs) > 0 {
+		r.err, r.errs = err, errs
+		return r
+	}
+	r.before, r.findings, r.fixed, r.applied, r.pending = r.findings, res.Findings, res.Src, res.Applied, res.Pending
+	return r
 }
 
 func useColor(opt options, w io.Writer) bool {

@@ -27,11 +27,11 @@ type input struct {
 	kind lint.Kind
 }
 
-// discover turns the command-line paths into inputs. Files named on the
-// command line are always linted; files found in a walk only when they are
-// Dockerfiles or JSON task definitions.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool) ([]input, []*lint.InputError) {
-	var ins []input
+// discover turns the command-line paths into inputs, handing each to emit
+// as soon as it is read, so that a large tree is never held in memory at
+// once. Files named on the command line are always linted; files found in a
+// walk only when they are Dockerfiles, task definitions or templates.
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input)) []*lint.InputError {
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
@@ -45,7 +45,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 			case len(src) > maxFileSize:
 				fail(stdinName, fmt.Errorf("larger than %d MiB", maxFileSize>>20))
 			default:
-				ins = append(ins, input{path: stdinName, src: src, kind: lint.Detect(stdinName, src)})
+				emit(input{path: stdinName, src: src, kind: lint.Detect(stdinName, src)})
 			}
 			continue
 		}
@@ -67,7 +67,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 			if skipUnknown && lint.KindFromName(p) == lint.Unknown && lint.Sniff(p, in.src) == lint.Unknown {
 				continue
 			}
-			ins = append(ins, in)
+			emit(in)
 			continue
 		}
 		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -104,14 +104,14 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				}
 			}
 			in.kind = kind
-			ins = append(ins, in)
+			emit(in)
 			return nil
 		})
 		if werr != nil {
 			fail(display(p), werr)
 		}
 	}
-	return ins, errs
+	return errs
 }
 
 // mayHold tells the names whose content may be a task definition or a
