@@ -75,7 +75,7 @@ func TestInputErrors(t *testing.T) {
 // seeds returns the fixtures and the shared real-world corpus.
 func seeds(tb testing.TB) [][]byte {
 	var out [][]byte
-	for _, pattern := range []string{"../fixtures/*/*", "../../shared/corpus/dockerfiles/*", "../../shared/corpus/taskdefs/*"} {
+	for _, pattern := range []string{"../fixtures/*/*", "../../shared/corpus/dockerfiles/*", "../../shared/corpus/taskdefs/*", "../../shared/corpus/cloudformation/*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, f := range files {
 			if b, err := os.ReadFile(f); err == nil {
@@ -94,7 +94,7 @@ func FuzzLint(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef} {
+		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef, lint.CloudFormation} {
 			fs, _ := lint.Run(all, "input", src, kind)
 			for _, fd := range fs {
 				if fd.Span.Start.Offset < 0 || fd.Span.End.Offset > len(src) || fd.Span.Start.Offset > fd.Span.End.Offset {
@@ -116,7 +116,7 @@ func FuzzFixAll(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef} {
+		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef, lint.CloudFormation} {
 			res, errs, err := lint.FixAll(all, "input", src, kind, true)
 			if err != nil {
 				t.Fatal(err)
