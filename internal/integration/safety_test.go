@@ -1,0 +1,74 @@
+package integration
+
+import (
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCannotRunOrDial: the binary links no way to start a program (os/exec)
+// and no network client; net comes only from pflag's IP-address flag types.
+func TestCannotRunOrDial(t *testing.T) {
+	need(t, "go")
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "../../cmd/gracelint").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			switch {
+			case imp == "os/exec" || imp == "net/http" || imp == "plugin":
+				t.Errorf("%s imports %s", fields[0], imp)
+			case imp == "net" && fields[0] != "github.com/spf13/pflag":
+				t.Errorf("%s imports net", fields[0])
+			}
+		}
+	}
+}
+
+// TestReadOnlyWithoutFix lints the fixtures in every format, and with
+// --diff: not one byte of the tree changes.
+func TestReadOnlyWithoutFix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gracelint")
+	}
+	bin := filepath.Join(t.TempDir(), "gracelint")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/gracelint").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot(t), "fixtures"), dir).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	before := treeHash(t, dir)
+	for _, args := range [][]string{{"."}, {"--diff", "--unsafe-fixes", "."}, {"-f", "sarif", "."}, {"-f", "json", "."}, {"-f", "gitlab", "."}, {"-f", "checkstyle", "."}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Run() // findings exit 1
+	}
+	if treeHash(t, dir) != before {
+		t.Error("a run without --fix changed the tree")
+	}
+}
+
+func treeHash(t *testing.T, dir string) string {
+	h := sha256.New()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, _ := d.Info()
+		h.Write([]byte(p + info.Mode().String() + info.ModTime().String()))
+		if !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			h.Write(b)
+		}
+		return nil
+	})
+	return string(h.Sum(nil))
+}
