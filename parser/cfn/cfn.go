@@ -7,13 +7,12 @@ package cfn
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/jsonpos"
-	"go.yaml.in/yaml/v3"
+	"github.com/gracelint/gracelint/parser/yamlpos"
 )
 
 // ResourceType is the type of the resources read.
@@ -53,15 +52,19 @@ func Parse(src []byte) ([]TaskDefinition, error) {
 		markIntrinsics(n)
 		root = n
 	} else {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(src, &doc); err != nil {
-			return nil, &Error{Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		docs, err := yamlpos.Parse(src)
+		if err != nil {
+			var ye *yamlpos.Error
+			if errors.As(err, &ye) && ye.Line > 0 {
+				return nil, &Error{Offset: source.NewLines(src).LineStart(ye.Line), Msg: ye.Msg}
+			}
+			return nil, &Error{Msg: err.Error()}
 		}
-		if len(doc.Content) == 0 {
+		if len(docs) == 0 {
 			return nil, nil
 		}
-		c := &converter{src: src, lines: source.NewLines(src)}
-		root = c.node(doc.Content[0], false)
+		root = docs[0]
+		markIntrinsics(root)
 	}
 	var out []TaskDefinition
 	resources := root.Get("Resources")
@@ -89,162 +92,13 @@ func markIntrinsics(n *jsonpos.Node) {
 		n.Kind, n.Members = jsonpos.Expr, nil
 		return
 	}
+	if n.Kind == jsonpos.Expr {
+		return
+	}
 	for _, m := range n.Members {
 		markIntrinsics(m.Value)
 	}
 	for _, e := range n.Elems {
 		markIntrinsics(e)
 	}
-}
-
-// converter turns YAML nodes into jsonpos nodes with byte offsets.
-type converter struct {
-	src   []byte
-	lines *source.Lines
-}
-
-// offset converts a 1-based line and character column to a byte offset.
-func (c *converter) offset(line, col int) int {
-	off := c.lines.LineStart(line)
-	for i := 1; i < col && off < len(c.src) && c.src[off] != '\n'; i++ {
-		_, size := utf8.DecodeRune(c.src[off:])
-		off += size
-	}
-	return off
-}
-
-func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
-	for y.Kind == yaml.AliasNode && y.Alias != nil {
-		y = y.Alias
-	}
-	n := &jsonpos.Node{Start: c.offset(y.Line, y.Column)}
-	custom := strings.HasPrefix(y.Tag, "!") && !strings.HasPrefix(y.Tag, "!!")
-	switch y.Kind {
-	case yaml.MappingNode:
-		n.Kind = jsonpos.Object
-		for i := 0; i+1 < len(y.Content); i += 2 {
-			k := c.node(y.Content[i], y.Style&yaml.FlowStyle != 0)
-			v := c.node(y.Content[i+1], y.Style&yaml.FlowStyle != 0)
-			n.Members = append(n.Members, jsonpos.Member{Key: y.Content[i].Value, KeyStart: k.Start, KeyEnd: k.End, Value: v})
-		}
-		n.End = c.containerEnd(y, n.Start, n.Members, nil)
-	case yaml.SequenceNode:
-		n.Kind = jsonpos.Array
-		for _, e := range y.Content {
-			n.Elems = append(n.Elems, c.node(e, y.Style&yaml.FlowStyle != 0))
-		}
-		n.End = c.containerEnd(y, n.Start, nil, n.Elems)
-	case yaml.ScalarNode:
-		n.End = c.scalarEnd(y, n.Start, inFlow)
-		switch y.Tag {
-		case "!!int", "!!float":
-			n.Kind, n.Num = jsonpos.Number, json.Number(y.Value)
-		case "!!bool":
-			n.Kind, n.Bool = jsonpos.Bool, y.Value == "true" || y.Value == "True" || y.Value == "TRUE"
-		case "!!null":
-			n.Kind = jsonpos.Null
-		default:
-			n.Kind, n.Str = jsonpos.String, y.Value
-		}
-	default:
-		n.End = n.Start
-	}
-	if custom || isIntrinsic(n) {
-		n.Kind, n.Members, n.Elems = jsonpos.Expr, nil, nil
-	}
-	return n
-}
-
-// containerEnd is the end of a mapping or sequence: its closing bracket in
-// flow style, else the end of its last child.
-func (c *converter) containerEnd(y *yaml.Node, start int, members []jsonpos.Member, elems []*jsonpos.Node) int {
-	if y.Style&yaml.FlowStyle != 0 {
-		if end := matchBracket(c.src, start); end > 0 {
-			return end
-		}
-	}
-	end := start
-	for _, m := range members {
-		end = max(end, m.Value.End)
-	}
-	for _, e := range elems {
-		end = max(end, e.End)
-	}
-	return end
-}
-
-// matchBracket returns the offset after the bracket closing the one at
-// start, skipping quoted text.
-func matchBracket(src []byte, start int) int {
-	depth := 0
-	for i := start; i < len(src); i++ {
-		switch src[i] {
-		case '"', '\'':
-			q := src[i]
-			for i++; i < len(src) && src[i] != q; i++ {
-				if q == '"' && src[i] == '\\' {
-					i++
-				}
-			}
-		case '[', '{':
-			depth++
-		case ']', '}':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		}
-	}
-	return -1
-}
-
-// scalarEnd finds where a scalar's text ends in the source.
-func (c *converter) scalarEnd(y *yaml.Node, start int, inFlow bool) int {
-	src, i := c.src, start
-	if y.Style&yaml.TaggedStyle != 0 || strings.HasPrefix(y.Tag, "!") && i < len(src) && src[i] == '!' {
-		for i < len(src) && src[i] != ' ' && src[i] != '\n' && !(inFlow && (src[i] == ',' || src[i] == ']' || src[i] == '}')) {
-			i++
-		}
-		for i < len(src) && src[i] == ' ' {
-			i++
-		}
-	}
-	lineEnd := c.lines.LineEnd(c.lines.Pos(start).Line)
-	if i >= len(src) {
-		return len(src)
-	}
-	switch src[i] {
-	case '"':
-		for j := i + 1; j < len(src); j++ {
-			if src[j] == '\\' {
-				j++
-			} else if src[j] == '"' {
-				return j + 1
-			}
-		}
-	case '\'':
-		for j := i + 1; j < len(src); j++ {
-			if src[j] == '\'' {
-				if j+1 < len(src) && src[j+1] == '\'' {
-					j++
-					continue
-				}
-				return j + 1
-			}
-		}
-	case '|', '>':
-		return lineEnd
-	}
-	// A plain scalar ends at the line's end, a comment, ": " (which ends a
-	// key), or in flow style at a separator.
-	end := i
-	for end < lineEnd && !(inFlow && (src[end] == ',' || src[end] == ']' || src[end] == '}')) &&
-		!(src[end] == '#' && end > i && src[end-1] == ' ') &&
-		!(src[end] == ':' && (end+1 == lineEnd || src[end+1] == ' ' || src[end+1] == '\t')) {
-		end++
-	}
-	for end > i && (src[end-1] == ' ' || src[end-1] == '\t') {
-		end--
-	}
-	return end
 }

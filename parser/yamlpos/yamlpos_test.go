@@ -1,0 +1,57 @@
+package yamlpos
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/gracelint/gracelint/parser/jsonpos"
+)
+
+func TestParse(t *testing.T) {
+	src := `# a comment
+kind: Deployment
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+        - name: worker   # trailing comment
+          command: ["sh", "-c", 'bundle exec sidekiq']
+          args:
+            - -t
+            - "60"
+          ready: true
+          ref: !Ref Thing
+---
+kind: Service
+`
+	docs, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 2 || docs[1].Get("kind").Str != "Service" {
+		t.Fatalf("documents = %d", len(docs))
+	}
+	at := func(n *jsonpos.Node) string { return src[n.Start:n.End] }
+	c := docs[0].Get("spec").Get("template").Get("spec").Get("containers").Elems[0]
+	if at(c.Get("name")) != "worker" || c.Member("name").Key != "name" || src[c.Member("name").KeyStart:c.Member("name").KeyEnd] != "name" {
+		t.Errorf("name = %q", at(c.Get("name")))
+	}
+	if cmd := c.Get("command"); at(cmd) != `["sh", "-c", 'bundle exec sidekiq']` || cmd.Elems[2].Str != "bundle exec sidekiq" || at(cmd.Elems[2]) != `'bundle exec sidekiq'` {
+		t.Errorf("command = %q", at(cmd))
+	}
+	if args := c.Get("args"); args.Elems[1].Str != "60" || args.Elems[1].Kind != jsonpos.String || at(args.Elems[1]) != `"60"` {
+		t.Errorf("args = %+v", args.Elems)
+	}
+	if docs[0].Get("spec").Get("replicas").Kind != jsonpos.Number || c.Get("ready").Kind != jsonpos.Bool || c.Get("ref").Kind != jsonpos.Expr {
+		t.Error("scalar types are lost")
+	}
+}
+
+func TestSyntaxError(t *testing.T) {
+	_, err := Parse([]byte("a: 1\nb: [2\n"))
+	var ye *Error
+	if !errors.As(err, &ye) || ye.Line == 0 {
+		t.Errorf("error = %v", err)
+	}
+}
