@@ -131,6 +131,11 @@ type Target struct {
 	// Arrays are where the argv is written: the CMD and ENTRYPOINT
 	// instructions, or the command and entryPoint fields.
 	Arrays []*ArgSource
+	// Stop is how the platform stops the container; nil where the file does
+	// not say (a Dockerfile).
+	Stop *Stop
+	// Env is the container's environment as the file sets it.
+	Env map[string]string
 	// Dockerfile is the lint-root path of the Dockerfile whose ENTRYPOINT
 	// or CMD completes an ECS container's chain, if the run holds it.
 	Dockerfile string
@@ -240,6 +245,9 @@ func (f *File) addTaskDef(td *taskdef.TaskDef, ferrs []error, opt *Options, errA
 	for _, c := range td.Containers {
 		t := ecsTarget(f.Lines, c, opt)
 		t.TaskDef = td
+		if !c.Pascal { // a template gets suggestions only
+			t.Stop.Edit = func(seconds int) TextEdit { return f.SetJSONNumber(c.Node, "stopTimeout", seconds) }
+		}
 		f.Targets = append(f.Targets, t)
 	}
 	return errs

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
@@ -10,6 +11,27 @@ import (
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/taskdef"
 )
+
+// Stop is how a platform stops a container: SIGTERM (or the image's stop
+// signal), then SIGKILL when Seconds have passed.
+type Stop struct {
+	Platform string // "ECS", "Docker Compose", "Kubernetes"
+	Field    string // as the file spells it: "stopTimeout", "stop_grace_period", ...
+	Seconds  int    // the time before SIGKILL: the value, or Default
+	Default  int
+	Set      bool        // the file sets the field
+	Unknown  bool        // to a value computed at deploy time
+	Span     source.Span // the value, when set
+	// PreStop is time a hook spends out of the same budget before the stop
+	// signal is sent (a Kubernetes preStop sleep), and where it is written.
+	PreStop     int
+	PreStopSpan source.Span
+	// Value writes seconds as the field takes them: "30", or "30s".
+	Value func(seconds int) string
+	// Edit returns the edit that sets the field to seconds; nil where the
+	// file is not edited (templates).
+	Edit func(seconds int) TextEdit
+}
 
 // Image is the configuration a Dockerfile's final stage gives its image.
 type Image struct {
@@ -179,9 +201,19 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 	if c.Def.Name != nil {
 		name = *c.Def.Name
 	}
-	t := &Target{Name: name, ECS: c, Anchor: span(lines, c.Node)}
+	t := &Target{Name: name, ECS: c, Anchor: span(lines, c.Node), Env: map[string]string{}}
 	if n := c.Field("name"); n != nil {
 		t.Anchor = span(lines, n)
+	}
+	for _, kv := range c.Def.Environment {
+		if kv.Name != nil && kv.Value != nil {
+			t.Env[*kv.Name] = *kv.Value
+		}
+	}
+	t.Stop = &Stop{Platform: "ECS", Field: taskdef.Key("stopTimeout", c.Pascal), Default: 30, Seconds: 30,
+		Unknown: c.Unknown("stopTimeout"), Value: strconv.Itoa}
+	if s := c.Def.StopTimeout; s != nil {
+		t.Stop.Set, t.Stop.Seconds, t.Stop.Span = true, int(*s), span(lines, c.Field("stopTimeout"))
 	}
 	var argv []chain.Arg
 	t.EntrypointUnknown = c.Def.EntryPoint == nil

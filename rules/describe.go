@@ -10,10 +10,6 @@ import (
 	"github.com/gracelint/gracelint/parser/taskdef"
 )
 
-// defaultStopTimeout is what ECS waits between SIGTERM and SIGKILL when a
-// container sets no stopTimeout (and the EC2 agent's default).
-const defaultStopTimeout = 30
-
 // mainName names the process that should get the stop signal.
 func mainName(c *chain.Chain) string {
 	if c.Worker != nil {
@@ -49,13 +45,13 @@ func lostWork(w *chain.Worker) string {
 
 // stopWait says how long the platform waits before SIGKILL.
 func stopWait(t *lint.Target) string {
-	if t.ECS == nil {
+	switch {
+	case t.Stop == nil || t.Stop.Unknown:
 		return "the stop timeout"
+	case t.Stop.Set:
+		return fmt.Sprintf("%s (%d s)", t.Stop.Field, t.Stop.Seconds)
 	}
-	if s := t.ECS.Def.StopTimeout; s != nil {
-		return fmt.Sprintf("stopTimeout (%d s)", *s)
-	}
-	return fmt.Sprintf("the default stopTimeout (%d s)", defaultStopTimeout)
+	return fmt.Sprintf("the default %s (%d s)", t.Stop.Field, t.Stop.Seconds)
 }
 
 // initName names the chain's init for a message.

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/gracelint/gracelint/internal/chain"
@@ -26,38 +25,6 @@ func execInJSONString(f *lint.File, sh *chain.Shell) (lint.TextEdit, bool) {
 		return lint.TextEdit{}, false
 	}
 	return f.Edit(off, off, "exec "), true
-}
-
-// insertMember returns the edit adding `"key": value` to a JSON object in
-// the file's layout.
-func insertMember(f *lint.File, obj *jsonpos.Node, key, value string) lint.TextEdit {
-	ins := jsonpos.InsertMember(f.Lines.Bytes(), obj, key, value)
-	text := ins.Text
-	if f.Newline() == "\r\n" {
-		text = crlf(text)
-	}
-	return f.Edit(ins.Offset, ins.Offset, text)
-}
-
-// crlf turns lone "\n" into "\r\n".
-func crlf(s string) string {
-	out := make([]byte, 0, len(s)+4)
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' && (i == 0 || s[i-1] != '\r') {
-			out = append(out, '\r')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
-
-// setNumber returns the edit that sets obj[key] to n, replacing the value or
-// adding the member.
-func setNumber(f *lint.File, obj *jsonpos.Node, key string, n int) lint.TextEdit {
-	if v := obj.Get(key); v != nil {
-		return f.Edit(v.Start, v.End, strconv.Itoa(n))
-	}
-	return insertMember(f, obj, key, strconv.Itoa(n))
 }
 
 // replaceJSONString returns the edit replacing the JSON string token at a's

@@ -65,14 +65,14 @@ func ecsInitFix(f *lint.File, t *lint.Target) *lint.Fix {
 	src, c := f.Lines.Bytes(), t.ECS.Node
 	switch lp := c.Get("linuxParameters"); {
 	case lp == nil:
-		fix.Edits = []lint.TextEdit{insertMember(f, c, "linuxParameters", `{"initProcessEnabled"`+jsonpos.Colon(src, c)+`true}`)}
+		fix.Edits = []lint.TextEdit{f.InsertJSONMember(c, "linuxParameters", `{"initProcessEnabled"`+jsonpos.Colon(src, c)+`true}`)}
 	case lp.Kind == jsonpos.Null:
 		fix.Edits = []lint.TextEdit{f.Edit(lp.Start, lp.End, `{"initProcessEnabled"`+jsonpos.Colon(src, c)+`true}`)}
 	case lp.Get("initProcessEnabled") != nil:
 		v := lp.Get("initProcessEnabled")
 		fix.Edits = []lint.TextEdit{f.Edit(v.Start, v.End, "true")}
 	default:
-		fix.Edits = []lint.TextEdit{insertMember(f, lp, "initProcessEnabled", "true")}
+		fix.Edits = []lint.TextEdit{f.InsertJSONMember(lp, "initProcessEnabled", "true")}
 	}
 	return fix
 }

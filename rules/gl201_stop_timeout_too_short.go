@@ -26,44 +26,55 @@ var StopTimeoutTooShort = &lint.Rule{
 
 func checkStopTimeoutTooShort(p *lint.Pass) {
 	for _, t := range p.File.Targets {
-		if t.ECS == nil || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown || t.ECS.Unknown("stopTimeout") {
+		st := t.Stop
+		if st == nil || st.Unknown || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
 			continue
 		}
 		w, margin := t.Chain.Worker, p.Options.StopMargin
-		stop, at, what := defaultStopTimeout, t.Anchor, fmt.Sprintf("stopTimeout is not set, so ECS waits %d s, less", defaultStopTimeout)
-		if s := t.ECS.Def.StopTimeout; s != nil {
-			stop, at = int(*s), p.File.Span(t.ECS.Field("stopTimeout"))
-			what = fmt.Sprintf("stopTimeout %d is less", stop)
-		}
 		timeout, which, related, ok := drainTime(p, t, w)
 		if !ok {
 			continue
 		}
 		need := timeout + margin
-		if stop >= need {
+		left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
+		if left >= need {
 			continue
+		}
+		// "stopTimeout 20 is less", "stopTimeout is not set, so ECS waits
+		// 30 s, less", "terminationGracePeriodSeconds 70 leaves 60 s after
+		// the preStop hook's 10 s, less"
+		at, what := t.Anchor, fmt.Sprintf("%s is not set, so %s waits %d s", st.Field, st.Platform, st.Seconds)
+		if st.Set {
+			at, what = st.Span, fmt.Sprintf("%s %d", st.Field, st.Seconds)
+		}
+		switch {
+		case st.PreStop > 0 && st.Set:
+			what += fmt.Sprintf(" leaves %d s after the preStop hook's %d s,", left, st.PreStop)
+		case st.PreStop > 0:
+			what += fmt.Sprintf(", which leaves %d s after the preStop hook's %d s,", left, st.PreStop)
+		case st.Set:
+			what += " is"
+		default:
+			what += ","
 		}
 		consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, lostWork(w))
 		if w.Name == "sidekiq" {
 			consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
 		}
-		msg := fmt.Sprintf("%s than %s's %s plus %d s (%d): at the next deploy ECS SIGKILLs %s %d s after SIGTERM, %s",
-			what, w.Name, which, margin, need, w.Name, stop, consequence)
-		suggestion := setting(t, "stopTimeout", fmt.Sprint(need))
-		fix := &lint.Fix{
-			Description: fmt.Sprintf("Set stopTimeout to %d", need),
-			Safe:        true,
-			Edits:       []lint.TextEdit{setNumber(p.File, t.ECS.Node, "stopTimeout", need)},
+		msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after SIGTERM, %s",
+			what, w.Name, which, margin, need, st.Platform, w.Name, left, consequence)
+		want := need + st.PreStop
+		suggestion := setting(t, st.Field, st.Value(want))
+		var fix *lint.Fix
+		if st.Edit != nil {
+			fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
 		}
-		if t.ECS.Pascal {
-			fix = nil // a template gets the suggestion only
-		}
-		if need > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
+		if t.TaskDef != nil && want > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 			lower := fargateMaxStopTimeout - margin
 			suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
-				w.Name, lower, setting(t, "stopTimeout", fmt.Sprint(fargateMaxStopTimeout)))
+				w.Name, lower, setting(t, st.Field, st.Value(fargateMaxStopTimeout)))
 			fix = nil
-			if !t.ECS.Pascal {
+			if st.Edit != nil {
 				fix = lowerTimeoutFix(p.File, t, lower)
 			}
 		}
@@ -71,6 +82,9 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 			if _, name, ok := p.ReadFile(t.Dockerfile); ok {
 				related = append(related, lint.Related{File: name, Span: w.Argv[0].Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
 			}
+		}
+		if st.PreStop > 0 {
+			related = append(related, lint.Related{File: p.File.Path, Span: st.PreStopSpan, Message: fmt.Sprintf("the preStop hook spends %d s of the grace period", st.PreStop)})
 		}
 		p.Add(lint.Finding{Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
 	}
@@ -143,6 +157,6 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 	}
 	return &lint.Fix{
 		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running work gets less time)", w.Name, lower, fargateMaxStopTimeout),
-		Edits:       []lint.TextEdit{edit, setNumber(f, t.ECS.Node, "stopTimeout", fargateMaxStopTimeout)},
+		Edits:       []lint.TextEdit{edit, t.Stop.Edit(fargateMaxStopTimeout)},
 	}
 }

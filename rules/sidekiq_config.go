@@ -38,14 +38,7 @@ func (c sidekiqConfig) related(msg string) lint.Related {
 // timeout, with the ERB evaluated against the container's environment and
 // the section of its environment (-e, else APP_ENV, RAILS_ENV, RACK_ENV).
 func readSidekiqConfig(p *lint.Pass, t *lint.Target, w *chain.Worker) (sidekiqConfig, bool) {
-	vars := map[string]string{}
-	if t.ECS != nil {
-		for _, kv := range t.ECS.Def.Environment {
-			if kv.Name != nil && kv.Value != nil {
-				vars[*kv.Name] = *kv.Value
-			}
-		}
-	}
+	vars := t.Env
 	env := w.Environment
 	for _, name := range []string{"APP_ENV", "RAILS_ENV", "RACK_ENV"} {
 		if env == "" {
