@@ -78,8 +78,16 @@ func StringOffset(src []byte, start, end, i int) (off int, ok bool) {
 			return 0, false
 		}
 		if src[p] != '\\' {
-			decoded++
-			p++
+			// encoding/json decodes an invalid UTF-8 byte to U+FFFD, three
+			// bytes; everything else keeps its length.
+			r, size := utf8.DecodeRune(src[p : end-1])
+			if r == utf8.RuneError && size <= 1 {
+				decoded += utf8.RuneLen(utf8.RuneError)
+				p++
+				continue
+			}
+			decoded += size
+			p += size
 			continue
 		}
 		if p+1 >= end-1 {

@@ -190,3 +190,12 @@ func TestParseTemplate(t *testing.T) {
 		t.Error("a literal after placeholders is lost")
 	}
 }
+
+func TestStringOffsetInvalidUTF8(t *testing.T) {
+	src := []byte("\"a\xcab\"")
+	decoded, _ := DecodeString(src) // "a\uFFFDb"
+	off, ok := StringOffset(src, 0, len(src), len(decoded)-1)
+	if !ok || src[off] != 'b' {
+		t.Errorf("offset of b: %d %v", off, ok)
+	}
+}
