@@ -2,6 +2,7 @@ package lint
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
 )
@@ -36,4 +37,33 @@ func crlf(s string) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// InsertYAMLKey returns the edit adding `key: value` to a YAML mapping of
+// the file: on a line of its own after the mapping's last entry (and after
+// that line's comment), at the entries' indentation, or before the closing
+// brace of a flow mapping. ok is false for an empty mapping.
+func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool) {
+	if len(m.Members) == 0 {
+		return TextEdit{}, false
+	}
+	src := f.Lines.Bytes()
+	if m.Start < len(src) && src[m.Start] == '{' {
+		return f.Edit(m.End-1, m.End-1, ", "+key+": "+value), true
+	}
+	last := m.Members[len(m.Members)-1]
+	keyLine := f.Lines.Pos(last.KeyStart).Line
+	indent := strings.Repeat(" ", last.KeyStart-f.Lines.LineStart(keyLine))
+	endLine := f.Lines.Pos(max(last.Value.End-1, last.KeyStart)).Line
+	at := f.Lines.LineEnd(endLine)
+	return f.Edit(at, at, f.Newline()+indent+key+": "+value), true
+}
+
+// SetYAMLValue returns the edit that sets key of a YAML mapping to value:
+// the scalar replaced, or the key added.
+func (f *File) SetYAMLValue(m *jsonpos.Node, key, value string) (TextEdit, bool) {
+	if v := m.Get(key); v != nil {
+		return f.Edit(v.Start, v.End, value), true
+	}
+	return f.InsertYAMLKey(m, key, value)
 }

@@ -13,9 +13,11 @@ import (
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/cfn"
+	"github.com/gracelint/gracelint/parser/compose"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/taskdef"
+	"github.com/gracelint/gracelint/parser/yamlpos"
 )
 
 // Kind is the kind of an input file.
@@ -27,10 +29,11 @@ const (
 	Dockerfile
 	TaskDef        // JSON, plain or templated
 	CloudFormation // a template declaring AWS::ECS::TaskDefinition resources
+	Compose        // a Docker Compose file
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -49,6 +52,8 @@ func KindFromName(name string) Kind {
 		strings.HasPrefix(lower, "dockerfile.") || strings.HasPrefix(lower, "containerfile."),
 		strings.HasSuffix(lower, ".dockerfile") || strings.HasSuffix(lower, ".containerfile"):
 		return Dockerfile
+	case compose.IsComposeName(lower):
+		return Compose
 	}
 	return Unknown
 }
@@ -139,8 +144,10 @@ type Target struct {
 	// Dockerfile is the lint-root path of the Dockerfile whose ENTRYPOINT
 	// or CMD completes an ECS container's chain, if the run holds it.
 	Dockerfile string
-	// ecsEntry and ecsCmd are an ECS container's own entryPoint and command.
-	ecsEntry, ecsCmd []chain.Arg
+	// run is how the platform file starts the container, for withImage.
+	run *run
+	// Compose is the service of a Compose file.
+	Compose *compose.Service
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -169,6 +176,12 @@ func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
 }
 
 func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputError) {
+	return parseIn(name, "", src, kind, opt, nil)
+}
+
+// parseIn parses src; dir is the file's directory in the lint root ("" when
+// not known) and dotenv the variables of a Compose file's .env.
+func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[string]string) (*File, []*InputError) {
 	f := &File{Path: name, Kind: kind, Lines: source.NewLines(src)}
 	errAt := func(off int, msg string) *InputError {
 		p := f.Lines.Pos(off)
@@ -212,6 +225,19 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 		}
 		td, ferrs := taskdef.Parse(root)
 		return f, f.addTaskDef(td, ferrs, opt, errAt)
+	case Compose:
+		services, err := compose.Parse(src, dotenv)
+		if err != nil {
+			var ye *yamlpos.Error
+			if errors.As(err, &ye) && ye.Line > 0 {
+				return nil, []*InputError{{File: name, Line: ye.Line, Col: 1, Msg: ye.Msg}}
+			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
+		}
+		for _, s := range services {
+			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt))
+		}
+		return f, nil
 	case CloudFormation:
 		tds, err := cfn.Parse(src)
 		if err != nil {
@@ -283,14 +309,21 @@ func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*Input
 // Run parses one input, runs the enabled rules over it and applies
 // suppressions and severity overrides. Findings come sorted by position.
 func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputError) {
-	f, errs := parse(name, src, kind, &l.Options)
+	dir, dotenv := "", map[string]string(nil)
+	if l.Locate != nil {
+		if rel := l.Locate(name); rel != "" {
+			dir = path.Dir(rel)
+		}
+	}
+	if kind == Compose {
+		dotenv = l.dotEnv(name)
+	}
+	f, errs := parseIn(name, dir, src, kind, &l.Options, dotenv)
 	if f == nil {
 		return nil, errs
 	}
 	for _, t := range f.Targets {
-		if t.ECS != nil {
-			l.withImage(t)
-		}
+		l.withImage(t)
 	}
 	var findings []Finding
 	for _, r := range l.Rules {

@@ -32,18 +32,27 @@ func (l *Linter) imageDockerfile(image string) (string, bool) {
 	return "", false
 }
 
-// withImage completes the chain of an ECS container that leaves its
-// ENTRYPOINT or CMD to the image, when the run holds the image's Dockerfile.
-// ECS's rules are Docker's: entryPoint replaces the image's ENTRYPOINT and
-// drops its CMD unless command is set; command replaces the CMD.
+// withImage completes the chain of a container that leaves its ENTRYPOINT
+// or CMD to the image (an ECS container, a Compose service), when the run
+// holds the image's Dockerfile: the one the service builds, one mapped to
+// the image in the configuration, or the only Dockerfile of the lint root.
+// The override rules are Docker's: a new entrypoint replaces the image's
+// ENTRYPOINT and drops its CMD unless a command is also given; a command
+// replaces the CMD.
 func (l *Linter) withImage(t *Target) {
-	c := t.ECS
-	if c.Def.EntryPoint != nil && c.Def.Command != nil || l.FS == nil || c.Def.Image == nil || c.Unknown("image") {
+	r := t.run
+	if r == nil || r.entrySet && r.cmdSet || l.FS == nil {
 		return
 	}
-	path, ok := l.imageDockerfile(*c.Def.Image)
-	if !ok {
-		return
+	path := r.build
+	if path == "" {
+		if r.image == "" {
+			return
+		}
+		var ok bool
+		if path, ok = l.imageDockerfile(r.image); !ok {
+			return
+		}
 	}
 	src, err := fs.ReadFile(l.FS, path)
 	if err != nil {
@@ -54,11 +63,11 @@ func (l *Linter) withImage(t *Target) {
 		return
 	}
 	img := resolve(df.Stages[len(df.Stages)-1])
-	entry, cmd := t.ecsEntry, t.ecsCmd
-	if c.Def.EntryPoint == nil && img.Entrypoint != nil {
+	entry, cmd := r.entry, r.cmd
+	if !r.entrySet && img.Entrypoint != nil {
 		entry = img.Entrypoint.Argv
 	}
-	if c.Def.Command == nil && c.Def.EntryPoint == nil && img.Cmd != nil {
+	if !r.cmdSet && !r.entrySet && img.Cmd != nil {
 		cmd = img.Cmd.Argv
 	}
 	argv := append(slices.Clone(entry), cmd...)
@@ -66,13 +75,19 @@ func (l *Linter) withImage(t *Target) {
 		return
 	}
 	sh := imageShell(img.BaseImage, &l.Options)
-	opt := chain.Options{Sh: sh.Dialect, ShWhy: sh.Why}
-	if c.InitProcessEnabled() {
-		opt.PlatformInit = "initProcessEnabled"
-	}
-	t.Chain = chain.Walk(argv, opt)
-	t.EntrypointUnknown = c.Def.EntryPoint == nil && !img.EntrypointSet
+	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
+	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = path
+}
+
+// run is what a platform file says of how a container starts, for
+// completing it with the image's Dockerfile.
+type run struct {
+	entry, cmd       []chain.Arg
+	entrySet, cmdSet bool
+	image            string // "" when not known
+	build            string // the Dockerfile the file builds the image from
+	platformInit     string
 }
 
 // ContainerRef is a container of some task definition in the lint root: its

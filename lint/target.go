@@ -216,6 +216,14 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		t.Stop.Set, t.Stop.Seconds, t.Stop.Span = true, int(*s), span(lines, c.Field("stopTimeout"))
 	}
 	var argv []chain.Arg
+	r := &run{entrySet: c.Def.EntryPoint != nil, cmdSet: c.Def.Command != nil}
+	if c.Def.Image != nil && !c.Unknown("image") {
+		r.image = *c.Def.Image
+	}
+	if c.InitProcessEnabled() {
+		r.platformInit = "initProcessEnabled"
+	}
+	t.run = r
 	t.EntrypointUnknown = c.Def.EntryPoint == nil
 	// Parse left Def.EntryPoint and Def.Command nil unless they are arrays
 	// of strings.
@@ -230,9 +238,9 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		a := arrayArgs(lines, n)
 		argv = append(argv, a...)
 		if f.name == "entryPoint" {
-			t.ecsEntry = a
+			r.entry = a
 		} else {
-			t.ecsCmd = a
+			r.cmd = a
 		}
 		t.Arrays = append(t.Arrays, &ArgSource{Name: f.name, Span: span(lines, n), Values: chain.Values(a)})
 	}

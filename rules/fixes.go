@@ -17,14 +17,22 @@ func execInJSONString(f *lint.File, sh *chain.Shell) (lint.TextEdit, bool) {
 		return lint.TextEdit{}, false
 	}
 	src, sp := f.Lines.Bytes(), sh.Script.Span
-	if v, ok := jsonpos.DecodeString(src[sp.Start.Offset:sp.End.Offset]); !ok || v != sh.Script.Value {
-		return lint.TextEdit{}, false
+	at := sh.Result.Main.Args[0].Start
+	if v, ok := jsonpos.DecodeString(src[sp.Start.Offset:sp.End.Offset]); ok && v == sh.Script.Value {
+		off, ok := jsonpos.StringOffset(src, sp.Start.Offset, sp.End.Offset, at)
+		if !ok {
+			return lint.TextEdit{}, false
+		}
+		return f.Edit(off, off, "exec "), true
 	}
-	off, ok := jsonpos.StringOffset(src, sp.Start.Offset, sp.End.Offset, sh.Result.Main.Args[0].Start)
-	if !ok {
-		return lint.TextEdit{}, false
+	// A YAML scalar, plain or holding the script in quotes (a Compose
+	// command string): the script must stand in it exactly once, as is.
+	raw := string(src[sp.Start.Offset:sp.End.Offset])
+	if i := strings.Index(raw, sh.Script.Value); i >= 0 && strings.Count(raw, sh.Script.Value) == 1 && sh.Script.Value != "" {
+		off := sp.Start.Offset + i + at
+		return f.Edit(off, off, "exec "), true
 	}
-	return f.Edit(off, off, "exec "), true
+	return lint.TextEdit{}, false
 }
 
 // replaceJSONString returns the edit replacing the JSON string token at a's

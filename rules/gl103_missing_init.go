@@ -48,11 +48,16 @@ func checkMissingInit(p *lint.Pass) {
 			at = t.Arrays[0].Span
 		}
 		var fix *lint.Fix
-		if t.ECS != nil {
+		switch {
+		case t.Compose != nil:
+			if e, ok := p.File.SetYAMLValue(t.Compose.Node, "init", "true"); ok {
+				fix = &lint.Fix{Description: "Set init: true", Safe: true, Edits: []lint.TextEdit{e}}
+			}
+		case t.ECS != nil:
 			if !t.ECS.Pascal { // a template gets the suggestion only
 				fix = ecsInitFix(p.File, t)
 			}
-		} else {
+		default:
 			fix = dockerInitFix(p.File, t)
 		}
 		p.ReportFix(lint.Warning, at, msg, initSuggestion(t), fix)
@@ -139,6 +144,9 @@ func pid1(c *chain.Chain) string {
 }
 
 func initSuggestion(t *lint.Target) string {
+	if t.Compose != nil {
+		return "init: true"
+	}
 	if t.ECS != nil {
 		if t.ECS.Field("linuxParameters") != nil {
 			return setting(t, "initProcessEnabled", "true") + " in " + taskdef.Key("linuxParameters", t.ECS.Pascal)

@@ -21,7 +21,7 @@ var NestedInit = &lint.Rule{
 func checkNestedInit(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if t.ECS == nil || c == nil || len(c.Inits) < 2 || c.Inits[0].Platform == "" {
+		if c == nil || len(c.Inits) < 2 || c.Inits[0].Platform == "" {
 			continue
 		}
 		in := c.Inits[1]
@@ -34,13 +34,13 @@ func checkNestedInit(p *lint.Pass) {
 		if inImage { // tini is in the image's ENTRYPOINT (t.Dockerfile)
 			at, where = t.Anchor, fmt.Sprintf(" (in the ENTRYPOINT of %s)", t.Dockerfile)
 		}
-		msg := fmt.Sprintf("%s%s runs under the init that initProcessEnabled starts, so it is not PID 1, and without -s it is no child subreaper: at the next deploy orphaned processes are re-parented to ECS's init instead, and %s warns at start that zombie reaping will not work",
-			in.Name, where, in.Name)
+		msg := fmt.Sprintf("%s%s runs under %s, so it is not PID 1, and without -s it is no child subreaper: at the next deploy orphaned processes are re-parented to that init instead, and %s warns at start that zombie reaping will not work",
+			in.Name, where, initName(c.Inits[0]), in.Name)
 		var fix *lint.Fix
-		if !t.ECS.Pascal && !inImage {
+		if t.ECS != nil && !t.ECS.Pascal && !inImage {
 			fix = &lint.Fix{Description: fmt.Sprintf("Add -s after %s", in.Name), Safe: true,
 				Edits: []lint.TextEdit{p.File.Edit(arg.Span.End.Offset, arg.Span.End.Offset, `, "-s"`)}}
 		}
-		p.ReportFix(lint.Warning, at, msg, fmt.Sprintf(`run "%s", "-s", or drop it and rely on initProcessEnabled`, in.Name), fix)
+		p.ReportFix(lint.Warning, at, msg, fmt.Sprintf(`run "%s", "-s", or drop it and rely on %s`, in.Name, c.Inits[0].Platform), fix)
 	}
 }

@@ -45,7 +45,7 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		// the preStop hook's 10 s, less"
 		at, what := t.Anchor, fmt.Sprintf("%s is not set, so %s waits %d s", st.Field, st.Platform, st.Seconds)
 		if st.Set {
-			at, what = st.Span, fmt.Sprintf("%s %d", st.Field, st.Seconds)
+			at, what = st.Span, fmt.Sprintf("%s %s", st.Field, st.Value(st.Seconds))
 		}
 		switch {
 		case st.PreStop > 0 && st.Set:

@@ -12,6 +12,10 @@ import (
 
 // TestCannotRunOrDial: the binary links no way to start a program (os/exec)
 // and no network client; net comes only from pflag's IP-address flag types.
+// One exception: go-shellwords, which splits Compose's string commands as
+// compose-go does, links os/exec for backtick substitution, which its Parse
+// leaves off (ParseBacktick is false); parser/compose calls only Parse, and
+// TestShellwordsOnlyParse keeps it so.
 func TestCannotRunOrDial(t *testing.T) {
 	need(t, "go")
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "../../cmd/gracelint").Output()
@@ -22,6 +26,7 @@ func TestCannotRunOrDial(t *testing.T) {
 		fields := strings.Fields(line)
 		for _, imp := range fields[1:] {
 			switch {
+			case imp == "os/exec" && fields[0] == "github.com/mattn/go-shellwords":
 			case imp == "os/exec" || imp == "net/http" || imp == "plugin":
 				t.Errorf("%s imports %s", fields[0], imp)
 			case imp == "net" && fields[0] != "github.com/spf13/pflag":
@@ -71,4 +76,19 @@ func treeHash(t *testing.T, dir string) string {
 		return nil
 	})
 	return string(h.Sum(nil))
+}
+
+// TestShellwordsOnlyParse: gracelint uses go-shellwords through Parse alone,
+// whose parser runs no backticks.
+func TestShellwordsOnlyParse(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repoRoot(t), "*", "*", "*.go"))
+	more, _ := filepath.Glob(filepath.Join(repoRoot(t), "*", "*.go"))
+	for _, f := range append(files, more...) {
+		b, _ := os.ReadFile(f)
+		for _, use := range []string{"shellwords.NewParser", "ParseBacktick", "shellwords.ParseWithEnvs"} {
+			if strings.Contains(string(b), use) && !strings.HasSuffix(f, "safety_test.go") {
+				t.Errorf("%s uses %s", f, use)
+			}
+		}
+	}
 }

@@ -1,0 +1,128 @@
+package compose
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	src := `services:
+  worker:
+    image: ${REGISTRY:-docker.io}/app:${TAG}
+    command: sh -c "bundle exec sidekiq -t ${SIDEKIQ_TIMEOUT:-25}"
+    stop_grace_period: 1m30s
+    init: true
+    environment:
+      RAILS_ENV: production
+  web:
+    build:
+      context: ./web
+      dockerfile: Dockerfile.prod
+    entrypoint: ["tini", "--"]
+    command: ["bundle", "exec", "puma"]
+    environment:
+      - PORT=3000
+    stop_signal: SIGQUIT
+  plain:
+    build: .
+    command: bundle exec sidekiq && echo done
+`
+	services, err := Parse([]byte(src), map[string]string{"TAG": "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, web, plain := services[0], services[1], services[2]
+	if w.Name != "worker" || w.Image.Str != "docker.io/app:v1" || !w.Image.Known {
+		t.Errorf("image = %+v", w.Image)
+	}
+	var argv []string
+	for _, a := range w.Command.Args {
+		argv = append(argv, a.Value)
+	}
+	if strings.Join(argv, "|") != "sh|-c|bundle exec sidekiq -t 25" || !w.Command.Split {
+		t.Errorf("command = %q", argv)
+	}
+	if w.StopGrace.Seconds != 90 || !w.StopGrace.Known || w.Init == nil || !*w.Init {
+		t.Errorf("grace %+v, init %v", w.StopGrace, w.Init)
+	}
+	if web.Build != "web/Dockerfile.prod" || plain.Build != "Dockerfile" || len(web.Entrypoint.Args) != 2 || web.Env["PORT"] != "3000" || web.StopSignal.Str != "SIGQUIT" {
+		t.Errorf("web = %+v", web)
+	}
+	// Compose splits words and stops at an operator: no shell runs.
+	argv = nil
+	for _, a := range plain.Command.Args {
+		argv = append(argv, a.Value)
+	}
+	if strings.Join(argv, "|") != "bundle|exec|sidekiq" {
+		t.Errorf("plain = %q", argv)
+	}
+}
+
+func TestInterpolate(t *testing.T) {
+	env := map[string]string{"A": "a", "EMPTY": ""}
+	for in, want := range map[string]struct {
+		out   string
+		known bool
+	}{
+		"x": {"x", true}, "$$HOME": {"$HOME", true}, "${A}": {"a", true}, "$A/b": {"a/b", true},
+		"${B}": {"", false}, "${B:-d}": {"d", true}, "${EMPTY:-d}": {"d", true}, "${EMPTY-d}": {"", true},
+		"${A:+alt}": {"alt", true}, "${B:?need B}": {"", false}, "${B:-${A}}": {"a", true}, "a-${C:-1}0s": {"a-10s", true},
+	} {
+		out, known := Interpolate(in, env)
+		if out != want.out || known != want.known {
+			t.Errorf("Interpolate(%q) = %q, %v; want %q, %v", in, out, known, want.out, want.known)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	for name, want := range map[string]bool{"compose.yaml": true, "docker-compose.yml": true, "prod.compose.yaml": true,
+		"docker-compose.override.yml": true, "compose.json": false, "k8s.yaml": false, "composer.yml": false} {
+		if IsComposeName(name) != want {
+			t.Errorf("IsComposeName(%q) = %v", name, !want)
+		}
+	}
+}
+
+func TestDotEnv(t *testing.T) {
+	env := ParseDotEnv([]byte("# c\nA=1\nexport B=\"two words\"\nC=3 # note\n\nD='x'\n"))
+	if env["A"] != "1" || env["B"] != "two words" || env["C"] != "3" || env["D"] != "x" {
+		t.Errorf("env = %v", env)
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../../../shared/corpus/compose/*")
+	if len(files) == 0 {
+		t.Skip("../shared/corpus is not beside the repository")
+	}
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		services, err := Parse(src, nil)
+		t.Logf("%s: %d services, %v", filepath.Base(f), len(services), err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("services:\n  w:\n    command: sh -c \"${X:-a} b\"\n    stop_grace_period: 5s\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		services, err := Parse(src, map[string]string{"X": "1"})
+		if err != nil {
+			return
+		}
+		for _, s := range services {
+			for _, c := range []*Command{s.Entrypoint, s.Command} {
+				if c == nil {
+					continue
+				}
+				for _, a := range c.Args {
+					if a.Start < 0 || a.End > len(src) || a.Start > a.End {
+						t.Fatalf("arg span %d..%d", a.Start, a.End)
+					}
+				}
+			}
+		}
+	})
+}
