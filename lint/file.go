@@ -16,6 +16,7 @@ import (
 	"github.com/gracelint/gracelint/parser/compose"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
 )
@@ -30,10 +31,11 @@ const (
 	TaskDef        // JSON, plain or templated
 	CloudFormation // a template declaring AWS::ECS::TaskDefinition resources
 	Compose        // a Docker Compose file
+	Kubernetes     // Kubernetes manifests
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -81,6 +83,8 @@ func Sniff(name string, src []byte) Kind {
 		return CloudFormation
 	case ext == ".json" && IsTaskDef(src):
 		return TaskDef
+	case (ext == ".yaml" || ext == ".yml") && k8s.IsManifest(src) && !k8s.IsTemplate(src):
+		return Kubernetes
 	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
@@ -101,6 +105,9 @@ func Detect(name string, src []byte) Kind {
 	}
 	if cfn.IsTemplate(src) {
 		return CloudFormation
+	}
+	if k8s.IsManifest(src) {
+		return Kubernetes
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
 	if bytes.HasPrefix(trimmed, []byte("{")) {
@@ -148,6 +155,8 @@ type Target struct {
 	run *run
 	// Compose is the service of a Compose file.
 	Compose *compose.Service
+	// K8s is the container of a Kubernetes pod spec.
+	K8s *K8sContainer
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -236,6 +245,24 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 		}
 		for _, s := range services {
 			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt))
+		}
+		return f, nil
+	case Kubernetes:
+		if k8s.IsTemplate(src) {
+			return nil, []*InputError{{File: name, Msg: "a Helm template, which is not YAML until rendered: lint the rendered manifests, as in helm template . | gracelint --stdin-filename manifests.yaml -"}}
+		}
+		pods, err := k8s.Parse(src)
+		if err != nil {
+			var ye *yamlpos.Error
+			if errors.As(err, &ye) && ye.Line > 0 {
+				return nil, []*InputError{{File: name, Line: ye.Line, Col: 1, Msg: ye.Msg}}
+			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
+		}
+		for _, p := range pods {
+			for _, c := range p.Containers {
+				f.Targets = append(f.Targets, f.k8sTarget(p, c, opt))
+			}
 		}
 		return f, nil
 	case CloudFormation:

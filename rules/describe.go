@@ -56,7 +56,10 @@ func stopWait(t *lint.Target) string {
 
 // initName names the chain's init for a message.
 func initName(in *chain.Init) string {
-	if in.Platform != "" {
+	switch {
+	case in.Name == "pause":
+		return "the pod's pause process (shareProcessNamespace)"
+	case in.Platform != "":
 		return fmt.Sprintf("the init that %s starts", in.Platform)
 	}
 	return in.Name
@@ -67,6 +70,12 @@ func initName(in *chain.Init) string {
 // the stop signal and c's main process. in is the init before it, if any.
 func shellFate(t *lint.Target, in *chain.Init, shellName string, idx int, c *chain.Chain) string {
 	name, main := path.Base(shellName), mainName(c)
+	if in != nil && in.Name == "pause" {
+		// kubelet signals the container's main process itself, here the
+		// shell, which is no PID 1 and dies on it.
+		return fmt.Sprintf("at the next deploy %s gets SIGTERM and exits at once, the container stops with it, and %s is SIGKILLed mid-job %s",
+			name, main, lost(c))
+	}
 	if in != nil && in.Index < idx {
 		how := "forwards SIGTERM to " + name
 		if in.Group {

@@ -57,7 +57,7 @@ func checkMissingInit(p *lint.Pass) {
 			if !t.ECS.Pascal { // a template gets the suggestion only
 				fix = ecsInitFix(p.File, t)
 			}
-		default:
+		case t.Image != nil:
 			fix = dockerInitFix(p.File, t)
 		}
 		p.ReportFix(lint.Warning, at, msg, initSuggestion(t), fix)
@@ -144,8 +144,11 @@ func pid1(c *chain.Chain) string {
 }
 
 func initSuggestion(t *lint.Target) string {
-	if t.Compose != nil {
+	switch {
+	case t.Compose != nil:
 		return "init: true"
+	case t.K8s != nil:
+		return "shareProcessNamespace: true in the pod spec (the pause process becomes PID 1 and reaps), or an init such as tini in the image's ENTRYPOINT"
 	}
 	if t.ECS != nil {
 		if t.ECS.Field("linuxParameters") != nil {

@@ -87,7 +87,11 @@ type Options struct {
 func Walk(argv []Arg, opt Options) *Chain {
 	c := &Chain{Argv: argv, BinSh: opt.Sh}
 	if opt.PlatformInit != "" {
-		c.Init = &Init{Name: "docker-init", Platform: opt.PlatformInit, Index: -1}
+		name := "docker-init" // Docker's --init, which ECS and Compose use
+		if opt.PlatformInit == "shareProcessNamespace" {
+			name = "pause" // the pod's sandbox process
+		}
+		c.Init = &Init{Name: name, Platform: opt.PlatformInit, Index: -1}
 		c.Inits = []*Init{c.Init}
 	}
 	i := 0

@@ -149,9 +149,14 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
 	var errs []*lint.InputError
+	var helm []string
 	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
-		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit)
+		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit, &helm)
 	})
+	if len(helm) > 0 {
+		fmt.Fprintf(stderr, "note: skipped %d Helm %s (%s): they are not YAML until rendered; lint the manifests: helm template . | gracelint --stdin-filename manifests.yaml -\n",
+			len(helm), plural(len(helm), "template", "templates"), helm[0])
+	}
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
 	var diffs strings.Builder
 	fixedFiles, fixes := 0, 0

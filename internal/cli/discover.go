@@ -11,6 +11,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/k8s"
 )
 
 // maxFileSize bounds what is read of one input.
@@ -31,7 +32,7 @@ type input struct {
 // as soon as it is read, so that a large tree is never held in memory at
 // once. Files named on the command line are always linted; files found in a
 // walk only when they are Dockerfiles, task definitions or templates.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input)) []*lint.InputError {
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), helm *[]string) []*lint.InputError {
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
@@ -100,6 +101,9 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 			}
 			if kind == lint.Unknown {
 				if kind = lint.Sniff(d.Name(), in.src); kind == lint.Unknown {
+					if k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
+						*helm = append(*helm, in.path)
+					}
 					return nil // other JSON and YAML are not ours
 				}
 			}

@@ -1,0 +1,73 @@
+package k8s
+
+import "testing"
+
+func TestParse(t *testing.T) {
+	src := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  template:
+    spec:
+      terminationGracePeriodSeconds: 70
+      containers:
+        - name: sidekiq
+          image: ruby:3.3-slim
+          command: ["bundle", "exec", "sidekiq"]
+          args: ["-t", "60"]
+          env:
+            - {name: RAILS_ENV, value: production}
+          lifecycle:
+            preStop:
+              exec:
+                command: ["sh", "-c", "sleep 10"]
+        - name: sidecar
+          image: busybox
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 5
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          shareProcessNamespace: true
+          containers:
+            - name: job
+              command: [rake, nightly]
+`
+	pods, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pods) != 2 || pods[0].Kind != "Deployment" || pods[1].Kind != "CronJob" || !pods[1].ShareProcessNamespace {
+		t.Fatalf("pods = %+v", pods)
+	}
+	w := pods[0]
+	if g, _ := w.Grace.Int(); g != 70 || len(w.Containers) != 2 {
+		t.Errorf("grace %v, containers %d", w.Grace, len(w.Containers))
+	}
+	c := w.Containers[0]
+	if c.Name != "sidekiq" || c.PreStop != 10 || c.Env["RAILS_ENV"] != "production" || len(c.Args.Elems) != 2 || len(c.Command.Elems) != 3 {
+		t.Errorf("container = %+v", c)
+	}
+	if w.Containers[1].PreStop != 5 {
+		t.Errorf("sleep action = %d", w.Containers[1].PreStop)
+	}
+}
+
+func TestHelmTemplate(t *testing.T) {
+	if !IsTemplate([]byte("metadata:\n  name: {{ .Release.Name }}\n")) || IsTemplate([]byte("command: [\"sh\", \"-c\", \"echo '{{'\"]\n")) {
+		t.Error("Helm templates are not told from YAML with braces in strings")
+	}
+}
