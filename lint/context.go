@@ -135,15 +135,15 @@ func (img *Image) StopSignal() (signal string, in *dockerfile.Instruction, inher
 	if in != nil {
 		return signal, in, false
 	}
-	if baseStopsWithQuit(img.BaseImage) {
+	if BaseStopsWithQuit(img.BaseImage) {
 		return "SIGQUIT", nil, true
 	}
 	return "SIGTERM", nil, false
 }
 
-// baseStopsWithQuit tells the official images that set STOPSIGNAL SIGQUIT:
+// BaseStopsWithQuit tells the official images that set STOPSIGNAL SIGQUIT:
 // nginx, and php's fpm variants.
-func baseStopsWithQuit(image string) bool {
+func BaseStopsWithQuit(image string) bool {
 	ref := strings.ToLower(image)
 	name, tag, _ := strings.Cut(strings.TrimPrefix(ref, "docker.io/library/"), ":")
 	return name == "nginx" || name == "php" && strings.Contains(tag, "fpm")

@@ -24,6 +24,10 @@ var StopSignalMismatch = &lint.Rule{
 
 func checkStopSignalMismatch(p *lint.Pass) {
 	for _, t := range p.File.Targets {
+		if t.Compose != nil {
+			checkComposeStopSignal(p, t)
+			continue
+		}
 		img, c := t.Image, t.Chain
 		if img == nil || c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "SIGTERM" {
 			continue
@@ -68,4 +72,41 @@ func slicesContains[S ~[]E, E comparable](s S, v E) bool {
 		}
 	}
 	return false
+}
+
+// checkComposeStopSignal checks a Compose service, whose stop_signal
+// overrides the image's STOPSIGNAL.
+func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
+	c, s := t.Chain, t.Compose
+	if c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "SIGTERM" {
+		return
+	}
+	spec := c.Worker.Spec
+	sig, where, at := "SIGTERM", "", t.Anchor
+	switch {
+	case s.StopSignal.Node != nil && !s.StopSignal.Known:
+		return // computed at deploy time
+	case s.StopSignal.Node != nil:
+		sig, where, at = s.StopSignal.Str, "stop_signal is "+s.StopSignal.Str, p.File.Span(s.StopSignal.Node)
+	case t.Dockerfile != "":
+		return // the image's Dockerfile is linted in its own right
+	case !s.Image.Known || !chain.KnownImage(s.Image.Str) || lint.BaseStopsWithQuit(s.Image.Str):
+		return // the image may set its own STOPSIGNAL
+	default:
+		where = fmt.Sprintf("the service sets no stop_signal and %q no STOPSIGNAL, so docker compose stop sends SIGTERM", s.Image.Str)
+	}
+	if chain.NormalizeSignal(sig) == spec.Graceful {
+		return
+	}
+	how := "at once"
+	if !slices.Contains(spec.Fast, chain.NormalizeSignal(sig)) {
+		how = "without its graceful shutdown"
+	}
+	msg := fmt.Sprintf("%s stops gracefully on %s, but %s: at the next deploy %s stops %s, and %s",
+		spec.Name, spec.Graceful, where, spec.Name, how, lostWork(c.Worker))
+	var fix *lint.Fix
+	if e, ok := p.File.SetYAMLValue(s.Node, "stop_signal", spec.Graceful); ok {
+		fix = &lint.Fix{Description: "Set stop_signal: " + spec.Graceful, Safe: true, Edits: []lint.TextEdit{e}}
+	}
+	p.ReportFix(lint.Error, at, msg, "stop_signal: "+spec.Graceful, fix)
 }

@@ -92,6 +92,13 @@ func ImageShell(image string) BinSh {
 	return BinSh{Dialect: shell.Dash, Why: "assuming /bin/sh is dash because " + why}
 }
 
+// KnownImage reports whether gracelint knows what image is: an official
+// Debian, Ubuntu, Alpine or BusyBox based image, or a shell-less one.
+func KnownImage(image string) bool {
+	fam, _ := classify(image)
+	return fam != unknownFamily
+}
+
 // ParseShell names a shell for a configuration entry: dash, bash, ash or
 // none.
 func ParseShell(name string) (BinSh, bool) {
