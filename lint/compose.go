@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/compose"
 )
 
@@ -40,7 +42,6 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 	if s.Init != nil && *s.Init {
 		r.platformInit = "init: true"
 	}
-	var argv []chain.Arg
 	for _, c := range []struct {
 		name string
 		cmd  *compose.Command
@@ -50,14 +51,10 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 			continue
 		}
 		var args []chain.Arg
-		var values []string
 		for _, a := range c.cmd.Args {
 			args = append(args, chain.Arg{Value: a.Value, Span: f.Lines.Span(a.Start, a.End), Expanded: !a.Known})
-			values = append(values, a.Value)
 		}
-		*c.to = args
-		argv = append(argv, args...)
-		t.Arrays = append(t.Arrays, &ArgSource{Name: c.name, Span: f.Span(c.cmd.Node), Values: values})
+		t.setArgv(c.name, f.Span(c.cmd.Node), args, c.to)
 	}
 	t.run = r
 	t.EntrypointUnknown = s.Entrypoint == nil
@@ -78,9 +75,25 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 		}
 	}
 	t.Stop = st
-	if len(argv) > 0 {
-		sh := imageShell(r.image, opt)
-		t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
-	}
+	t.walkRun(opt)
 	return t
+}
+
+// setArgv records one argv field of a container (entrypoint, command,
+// args) as written, and where it goes in the run.
+func (t *Target) setArgv(name string, span source.Span, args []chain.Arg, to *[]chain.Arg) {
+	*to = args
+	t.Arrays = append(t.Arrays, &ArgSource{Name: name, Span: span, Values: chain.Values(args)})
+}
+
+// walkRun builds the chain of what the file itself says the container
+// runs; withImage completes it from the image's Dockerfile.
+func (t *Target) walkRun(opt *Options) {
+	r := t.run
+	argv := append(slices.Clone(r.entry), r.cmd...)
+	if len(argv) == 0 {
+		return
+	}
+	sh := imageShell(r.image, opt)
+	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
 }

@@ -237,11 +237,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 	case Compose:
 		services, err := compose.Parse(src, dotenv)
 		if err != nil {
-			var ye *yamlpos.Error
-			if errors.As(err, &ye) && ye.Line > 0 {
-				return nil, []*InputError{{File: name, Line: ye.Line, Col: 1, Msg: ye.Msg}}
-			}
-			return nil, []*InputError{{File: name, Msg: err.Error()}}
+			return nil, yamlError(name, err)
 		}
 		for _, s := range services {
 			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt))
@@ -253,11 +249,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 		}
 		pods, err := k8s.Parse(src)
 		if err != nil {
-			var ye *yamlpos.Error
-			if errors.As(err, &ye) && ye.Line > 0 {
-				return nil, []*InputError{{File: name, Line: ye.Line, Col: 1, Msg: ye.Msg}}
-			}
-			return nil, []*InputError{{File: name, Msg: err.Error()}}
+			return nil, yamlError(name, err)
 		}
 		for _, p := range pods {
 			for _, c := range p.Containers {
@@ -282,6 +274,15 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 		return f, errs
 	}
 	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
+}
+
+// yamlError is a YAML file that does not parse, at its line when known.
+func yamlError(name string, err error) []*InputError {
+	var ye *yamlpos.Error
+	if errors.As(err, &ye) && ye.Line > 0 {
+		return []*InputError{{File: name, Line: ye.Line, Col: 1, Msg: ye.Msg}}
+	}
+	return []*InputError{{File: name, Msg: err.Error()}}
 }
 
 // addTaskDef adds a task definition's containers as targets and turns its

@@ -25,7 +25,6 @@ func (f *File) k8sTarget(p *k8s.Pod, c *k8s.Container, opt *Options) *Target {
 	if p.ShareProcessNamespace {
 		r.platformInit = "shareProcessNamespace"
 	}
-	var argv []chain.Arg
 	for _, a := range []struct {
 		name string
 		node *jsonpos.Node
@@ -38,9 +37,7 @@ func (f *File) k8sTarget(p *k8s.Pod, c *k8s.Container, opt *Options) *Target {
 		for i, e := range a.node.Elems {
 			args[i] = chain.Arg{Value: e.Str, Span: f.Span(e), Expanded: e.Kind != jsonpos.String}
 		}
-		*a.to = args
-		argv = append(argv, args...)
-		t.Arrays = append(t.Arrays, &ArgSource{Name: a.name, Span: f.Span(a.node), Values: chain.Values(args)})
+		t.setArgv(a.name, f.Span(a.node), args, a.to)
 	}
 	t.run = r
 	t.EntrypointUnknown = c.Command == nil
@@ -61,9 +58,6 @@ func (f *File) k8sTarget(p *k8s.Pod, c *k8s.Container, opt *Options) *Target {
 		return e
 	}
 	t.Stop = st
-	if len(argv) > 0 {
-		sh := imageShell(c.Image, opt)
-		t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
-	}
+	t.walkRun(opt)
 	return t
 }

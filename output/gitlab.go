@@ -2,7 +2,6 @@ package output
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 
 	"github.com/gracelint/gracelint/lint"
@@ -34,28 +33,21 @@ func GitLab(w io.Writer, r *Report) error {
 	prints := r.fingerprints()
 	bw := bufio.NewWriter(w)
 	bw.WriteByte('[')
+	issues := &arrayWriter{w: bw, indent: "  "}
 	for i, f := range r.Findings {
 		path := r.relPath(f.File)
 		if path == "" {
 			path = f.File
 		}
-		b, err := json.MarshalIndent(codeQualityIssue{
+		if err := issues.add(codeQualityIssue{
 			Description: f.Message, CheckName: f.Rule.ID + " " + f.Rule.Name, Fingerprint: prints[i],
 			Severity: sev[f.Severity],
 			Location: codeQualityLocation{Path: path, Lines: codeQualityLines{Begin: f.Span.Start.Line, End: f.Span.End.Line}},
-		}, "  ", "  ")
-		if err != nil {
+		}); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n  ")
-		bw.Write(b)
 	}
-	if len(r.Findings) > 0 {
-		bw.WriteByte('\n')
-	}
+	issues.close()
 	bw.WriteString("]\n")
 	return bw.Flush()
 }

@@ -65,7 +65,8 @@ func JSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	version, _ := json.Marshal(r.Version)
 	fmt.Fprintf(bw, "{\n  \"version\": %s,\n  \"findings\": [", version)
-	for i, f := range r.Findings {
+	findings := &arrayWriter{w: bw, indent: "    "}
+	for _, f := range r.Findings {
 		jf := jsonFinding{
 			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), File: f.File,
 			jsonRange: rangeOf(f.Span), Message: f.Message, Suggestion: f.Suggestion,
@@ -79,39 +80,19 @@ func JSON(w io.Writer, r *Report) error {
 				jf.Fix.Edits = append(jf.Fix.Edits, jsonEdit{File: f.File, jsonRange: rangeOf(e.Span), NewText: e.NewText})
 			}
 		}
-		if err := writeElement(bw, i, jf); err != nil {
+		if err := findings.add(jf); err != nil {
 			return err
 		}
 	}
-	closeArray(bw, len(r.Findings))
-	bw.WriteString(",\n  \"errors\": [")
-	for i, e := range r.Errors {
-		if err := writeElement(bw, i, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg}); err != nil {
+	findings.close()
+	bw.WriteString("],\n  \"errors\": [")
+	errs := &arrayWriter{w: bw, indent: "    "}
+	for _, e := range r.Errors {
+		if err := errs.add(jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg}); err != nil {
 			return err
 		}
 	}
-	closeArray(bw, len(r.Errors))
-	bw.WriteString("\n}\n")
+	errs.close()
+	bw.WriteString("]\n}\n")
 	return bw.Flush()
-}
-
-// writeElement writes one element of an array at the second level.
-func writeElement(bw *bufio.Writer, i int, v any) error {
-	b, err := json.MarshalIndent(v, "    ", "  ")
-	if err != nil {
-		return err
-	}
-	if i > 0 {
-		bw.WriteByte(',')
-	}
-	bw.WriteString("\n    ")
-	_, err = bw.Write(b)
-	return err
-}
-
-func closeArray(bw *bufio.Writer, n int) {
-	if n > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteByte(']')
 }

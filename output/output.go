@@ -3,8 +3,10 @@
 package output
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -63,11 +65,7 @@ func (r *Report) relPath(file string) string {
 	if r.Root == "" {
 		return filepath.ToSlash(file)
 	}
-	abs := file
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(r.BaseDir, file)
-	}
-	rel, err := filepath.Rel(r.Root, abs)
+	rel, err := filepath.Rel(r.Root, r.abs(file))
 	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return ""
 	}
@@ -80,11 +78,44 @@ func (r *Report) uri(file string) (uri string, relative bool) {
 	if rel := r.relPath(file); rel != "" {
 		return (&url.URL{Path: rel}).String(), true
 	}
-	abs := file
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(r.BaseDir, file)
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.abs(file))}).String(), false
+}
+
+// abs is the absolute path of a file the report names.
+func (r *Report) abs(file string) string {
+	if filepath.IsAbs(file) {
+		return file
 	}
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String(), false
+	return filepath.Join(r.BaseDir, file)
+}
+
+// arrayWriter writes a JSON array an element at a time, indented as
+// json.Encoder with a two-space indent would at the element's depth.
+type arrayWriter struct {
+	w      *bufio.Writer
+	indent string // the elements' indentation
+	n      int
+}
+
+func (a *arrayWriter) add(v any) error {
+	b, err := json.MarshalIndent(v, a.indent, "  ")
+	if err != nil {
+		return err
+	}
+	if a.n > 0 {
+		a.w.WriteByte(',')
+	}
+	a.n++
+	a.w.WriteString("\n" + a.indent)
+	_, err = a.w.Write(b)
+	return err
+}
+
+// close ends the array's last line, before the caller writes "]".
+func (a *arrayWriter) close() {
+	if a.n > 0 {
+		a.w.WriteString("\n" + a.indent[:len(a.indent)-2])
+	}
 }
 
 // fingerprints gives each finding a hash that survives edits elsewhere in

@@ -177,6 +177,7 @@ func SARIF(w io.Writer, r *Report) error {
 	cut := bytes.Index(head, []byte(slot)) + len(slot) - 1
 	bw := bufio.NewWriter(w)
 	bw.Write(head[:cut])
+	results := &arrayWriter{w: bw, indent: "        "}
 	prints := r.fingerprints()
 	for i, f := range r.Findings {
 		res := sarifResult{
@@ -201,19 +202,11 @@ func SARIF(w io.Writer, r *Report) error {
 			}
 			res.Fixes = []sarifFix{{Description: sarifText{Text: f.Fix.Description}, ArtifactChanges: []sarifArtifactChange{change}}}
 		}
-		b, err := json.MarshalIndent(res, "        ", "  ")
-		if err != nil {
+		if err := results.add(res); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n        ")
-		bw.Write(b)
 	}
-	if len(r.Findings) > 0 {
-		bw.WriteString("\n      ")
-	}
+	results.close()
 	bw.Write(head[cut:])
 	bw.WriteByte('\n')
 	return bw.Flush()
