@@ -89,17 +89,7 @@ func BenchmarkBuildKitParse(b *testing.B) {
 
 // BenchmarkLintDockerfiles lints the same Dockerfiles on one goroutine: its
 // CPU time against BuildKitParse is the cost of gracelint itself.
-func BenchmarkLintDockerfiles(b *testing.B) {
-	ins, size := of(lint.Dockerfile)
-	b.SetBytes(size)
-	all := rules.All()
-	for b.Loop() {
-		for _, in := range ins {
-			lint.Run(all, in.name, in.src, in.kind)
-		}
-	}
-	report(b, len(ins))
-}
+func BenchmarkLintDockerfiles(b *testing.B) { lintSerial(b, lint.Dockerfile) }
 
 // BenchmarkLintDockerfilesParallel lints them as the CLI does, with one
 // worker per CPU: its wall time against BuildKitParse's is the target.
@@ -141,8 +131,11 @@ func BenchmarkJSONUnmarshal(b *testing.B) {
 }
 
 // BenchmarkLintTaskDefs lints the task definitions on one goroutine.
-func BenchmarkLintTaskDefs(b *testing.B) {
-	ins, size := of(lint.TaskDef)
+func BenchmarkLintTaskDefs(b *testing.B) { lintSerial(b, lint.TaskDef) }
+
+// lintSerial lints every corpus file of kind on one goroutine.
+func lintSerial(b *testing.B, kind lint.Kind) {
+	ins, size := of(kind)
 	b.SetBytes(size)
 	all := rules.All()
 	for b.Loop() {
