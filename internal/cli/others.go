@@ -92,9 +92,18 @@ func (r lintRoot) containers() []lint.ContainerRef {
 	return out
 }
 
-// display names a file under the root as findings show it.
+// display names a file under the root as findings show it: relative to the
+// current directory while that lies in the root too, so a script shows as
+// "../../fixtures/x.sh" beside the Dockerfile the user named
+// "../../fixtures/Dockerfile" from a subdirectory, not as an absolute path.
 func (r lintRoot) display(path string) string {
-	return display(filepath.Join(r.dir, filepath.FromSlash(path)))
+	abs := filepath.Join(r.dir, filepath.FromSlash(path))
+	if r.locate(r.wd) != "" {
+		if rel, err := filepath.Rel(r.wd, abs); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return display(abs)
 }
 
 // otherFiles handles findings in files that are not inputs (the scripts a
