@@ -109,9 +109,13 @@ func jsonArray(argv []string) string {
 }
 
 // setting writes `"key": value` as the file writes it: JSON for task
-// definitions, `Key: value` for CloudFormation's PascalCase YAML or JSON.
+// definitions, `Key: value` for CloudFormation's PascalCase YAML or JSON,
+// `key: value` for Compose and Kubernetes YAML.
 func setting(t *lint.Target, key, value string) string {
-	if t.ECS != nil && t.ECS.Pascal {
+	switch {
+	case t.ECS == nil: // Compose and Kubernetes: YAML, written as people write it
+		return key + ": " + value
+	case t.ECS.Pascal:
 		return taskdef.Key(key, true) + ": " + value
 	}
 	return jsonString(key) + ": " + value

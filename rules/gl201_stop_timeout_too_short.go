@@ -11,8 +11,9 @@ import (
 // fargateMaxStopTimeout is the longest stopTimeout Fargate allows.
 const fargateMaxStopTimeout = 120
 
-// StopTimeoutTooShort reports an ECS container whose stopTimeout ends
-// before its worker's shutdown can finish.
+// StopTimeoutTooShort reports a container whose stop timeout (ECS
+// stopTimeout, Compose stop_grace_period, Kubernetes
+// terminationGracePeriodSeconds) ends before its worker's shutdown can finish.
 var StopTimeoutTooShort = &lint.Rule{
 	ID:        "GL201",
 	Name:      "stop-timeout-too-short",
@@ -101,9 +102,9 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, whic
 		switch {
 		case w.Spec.Unbounded:
 			p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
-				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but ECS SIGKILLs it %s after SIGTERM: at the next deploy %s",
-					w.Name, stopWait(t), lostWork(w)),
-				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set stopTimeout above it", w.Name, boundHint(w.Spec))})
+				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but %s SIGKILLs it %s after SIGTERM: at the next deploy %s",
+					w.Name, t.Stop.Platform, stopWait(t), lostWork(w)),
+				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set %s above it", w.Name, boundHint(w.Spec), t.Stop.Field)})
 			return 0, "", nil, false
 		case w.Spec.DefaultTimeout == 0:
 			return 0, "", nil, false
