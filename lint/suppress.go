@@ -92,11 +92,8 @@ func (f *File) suppressions() []*suppression {
 				continue
 			}
 			list, _, _ := strings.Cut(v.Str, "--")
-			s := &suppression{span: f.Span(v), from: c.Node.Start, to: c.Node.End, used: map[string]bool{}}
-			for _, r := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
-				s.rules = append(s.rules, r)
-			}
-			out = append(out, s)
+			out = append(out, &suppression{span: f.Span(v), from: c.Node.Start, to: c.Node.End, used: map[string]bool{},
+				rules: strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' })})
 		}
 	}
 	return out

@@ -65,15 +65,6 @@ func checkStopSignalMismatch(p *lint.Pass) {
 	}
 }
 
-func slicesContains[S ~[]E, E comparable](s S, v E) bool {
-	for _, e := range s {
-		if e == v {
-			return true
-		}
-	}
-	return false
-}
-
 // checkComposeStopSignal checks a Compose service, whose stop_signal
 // overrides the image's STOPSIGNAL.
 func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
