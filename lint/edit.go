@@ -42,16 +42,20 @@ func crlf(s string) string {
 // InsertYAMLKey returns the edit adding `key: value` to a YAML mapping of
 // the file: on a line of its own after the mapping's last entry (and after
 // that line's comment), at the entries' indentation, or before the closing
-// brace of a flow mapping. ok is false for an empty mapping.
+// brace of a flow mapping; in a mapping with JSON's quoted keys, as a JSON
+// member laid out like the others. ok is false for an empty mapping.
 func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool) {
 	if len(m.Members) == 0 {
 		return TextEdit{}, false
 	}
 	src := f.Lines.Bytes()
+	last := m.Members[len(m.Members)-1]
 	if m.Start < len(src) && src[m.Start] == '{' {
+		if src[last.KeyStart] == '"' { // JSON, or YAML written like it
+			return f.InsertJSONMember(m, key, yamlScalar(value, true)), true
+		}
 		return f.Edit(m.End-1, m.End-1, ", "+key+": "+value), true
 	}
-	last := m.Members[len(m.Members)-1]
 	keyLine := f.Lines.Pos(last.KeyStart).Line
 	indent := strings.Repeat(" ", last.KeyStart-f.Lines.LineStart(keyLine))
 	endLine := f.Lines.Pos(max(last.Value.End-1, last.KeyStart)).Line
@@ -63,7 +67,17 @@ func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool
 // the scalar replaced, or the key added.
 func (f *File) SetYAMLValue(m *jsonpos.Node, key, value string) (TextEdit, bool) {
 	if v := m.Get(key); v != nil {
-		return f.Edit(v.Start, v.End, value), true
+		return f.Edit(v.Start, v.End, yamlScalar(value, f.Lines.Bytes()[v.Start] == '"')), true
 	}
 	return f.InsertYAMLKey(m, key, value)
+}
+
+// yamlScalar writes value as the file writes its scalars: bare, or
+// double-quoted where the file quotes them, as a JSON document (which is YAML
+// too) must. Numbers and booleans stay bare so that they keep their type.
+func yamlScalar(value string, quoted bool) string {
+	if _, err := strconv.Atoi(value); err == nil || !quoted || value == "true" || value == "false" {
+		return value
+	}
+	return strconv.Quote(value)
 }

@@ -32,6 +32,9 @@ func TestDetect(t *testing.T) {
 		{"stdin", "\xef\xbb\xbf  {\"a\": 1}", lint.TaskDef},
 		{"notes", "hello world\n", lint.Unknown},
 		{"Dockerfile", "{}", lint.Dockerfile},
+		{"deploy.json", `{"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": []}}}}`, lint.Kubernetes},
+		{"stdin", `{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}`, lint.Kubernetes},
+		{"deploy.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n", lint.Kubernetes},
 	}
 	for _, tt := range tests {
 		if got := lint.Detect(tt.name, []byte(tt.src)); got != tt.want {

@@ -38,7 +38,8 @@ func InsertMember(src []byte, obj *Node, key, value string) Insertion {
 	if len(obj.Members) >= 2 {
 		prev := obj.Members[len(obj.Members)-2]
 		sep = string(src[prev.Value.End:last.KeyStart])
-	} else if obj.Start+1 < len(src) && src[obj.Start+1] == ' ' {
+	} else if obj.Start+1 < len(src) && src[obj.Start+1] == ' ' || Colon(src, obj) == ": " {
+		// {"a": 1} as json.dumps and most people write it
 		sep = ", "
 	}
 	return Insertion{Offset: last.Value.End, Text: sep + member}

@@ -108,6 +108,8 @@ func TestInsertMember(t *testing.T) {
 		{"minified", `{"a":1,"b":2}`, `{"a":1,"b":2,"k":true}`},
 		{"one line with spaces", `{"a": 1, "b": 2}`, `{"a": 1, "b": 2, "k": true}`},
 		{"one member", `{ "a": 1 }`, `{ "a": 1, "k": true }`},
+		{"one member, spaced colon", `{"a": 1}`, `{"a": 1, "k": true}`},
+		{"one member, minified", `{"a":1}`, `{"a":1,"k":true}`},
 		{"empty", `{}`, `{"k": true}`},
 	}
 	for _, tt := range tests {

@@ -54,7 +54,10 @@ type Container struct {
 
 // IsManifest tells Kubernetes workload manifests, cheaply, for walks.
 func IsManifest(src []byte) bool {
-	return bytes.Contains(src, []byte("apiVersion:")) && bytes.Contains(src, []byte("kind:")) && bytes.Contains(src, []byte("containers:"))
+	has := func(key string) bool {
+		return bytes.Contains(src, []byte(key+":")) || bytes.Contains(src, []byte(`"`+key+`"`))
+	}
+	return has("apiVersion") && has("kind") && has("containers")
 }
 
 // IsTemplate tells a Helm template, which is not YAML until rendered: "{{"

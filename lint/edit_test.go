@@ -1,0 +1,42 @@
+package lint
+
+import (
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/yamlpos"
+)
+
+// TestSetYAMLValue checks that a set or added key keeps the document valid
+// in its own style, JSON included.
+func TestSetYAMLValue(t *testing.T) {
+	tests := []struct {
+		name, src, key, value, want string
+	}{
+		{"block: added after the last entry", "a:\n  b: 1  # note\n", "c", "30s", "a:\n  b: 1  # note\n  c: 30s\n"},
+		{"block: replaced", "a:\n  c: 10s\n", "c", "30s", "a:\n  c: 30s\n"},
+		{"flow: added bare", "a: {b: 1}\n", "c", "30s", "a: {b: 1, c: 30s}\n"},
+		{"JSON: added quoted", `{"a": {"b": 1}}`, "c", "30s", `{"a": {"b": 1, "c": "30s"}}`},
+		{"JSON: a number stays a number", `{"a": {"b": 1}}`, "c", "65", `{"a": {"b": 1, "c": 65}}`},
+		{"JSON: a boolean stays a boolean", `{"a": {"b": 1}}`, "c", "true", `{"a": {"b": 1, "c": true}}`},
+		{"quoted value replaced quoted", `{"a": {"c": "10s"}}`, "c", "30s", `{"a": {"c": "30s"}}`},
+		{"bare value replaced bare", "a: {c: 10s}\n", "c", "30s", "a: {c: 30s}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := yamlpos.Parse([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := &File{Lines: source.NewLines([]byte(tt.src))}
+			e, ok := f.SetYAMLValue(docs[0].Get("a"), tt.key, tt.value)
+			if !ok {
+				t.Fatal("no edit")
+			}
+			out, _, skipped := ApplyFixes([]byte(tt.src), []*Fix{{Edits: []TextEdit{e}}})
+			if len(skipped) > 0 || string(out) != tt.want {
+				t.Errorf("got %q, want %q", out, tt.want)
+			}
+		})
+	}
+}
