@@ -78,7 +78,7 @@ func TestInputErrors(t *testing.T) {
 // seeds returns the fixtures and the shared real-world corpus.
 func seeds(tb testing.TB) [][]byte {
 	var out [][]byte
-	for _, pattern := range []string{"../fixtures/*/*", "../../shared/corpus/dockerfiles/*", "../../shared/corpus/taskdefs/*", "../../shared/corpus/cloudformation/*"} {
+	for _, pattern := range []string{"../fixtures/*/*", "../../shared/corpus/dockerfiles/*", "../../shared/corpus/taskdefs/*", "../../shared/corpus/cloudformation/*", "../../shared/corpus/compose/*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, f := range files {
 			if b, err := os.ReadFile(f); err == nil {
@@ -89,7 +89,10 @@ func seeds(tb testing.TB) [][]byte {
 	return out
 }
 
-// FuzzLint lints any input as both kinds: it must never panic, and every
+// fuzzKinds are the kinds the fuzzers read every input as.
+var fuzzKinds = []lint.Kind{lint.Dockerfile, lint.TaskDef, lint.CloudFormation, lint.Compose, lint.Kubernetes}
+
+// FuzzLint lints any input as every kind: it must never panic, and every
 // finding must point inside the input.
 func FuzzLint(f *testing.F) {
 	for _, s := range seeds(f) {
@@ -97,7 +100,7 @@ func FuzzLint(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef, lint.CloudFormation} {
+		for _, kind := range fuzzKinds {
 			fs, _ := lint.Run(all, "input", src, kind)
 			for _, fd := range fs {
 				if fd.Span.Start.Offset < 0 || fd.Span.End.Offset > len(src) || fd.Span.Start.Offset > fd.Span.End.Offset {
@@ -119,7 +122,7 @@ func FuzzFixAll(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, kind := range []lint.Kind{lint.Dockerfile, lint.TaskDef, lint.CloudFormation} {
+		for _, kind := range fuzzKinds {
 			res, errs, err := lint.FixAll(all, "input", src, kind, true)
 			if err != nil {
 				t.Fatal(err)

@@ -203,7 +203,10 @@ func (c *converter) scalarEnd(y *yaml.Node, start int, inFlow bool) int {
 			}
 		}
 	case '|', '>':
-		return lineEnd
+		if y.Value == "" {
+			return lineEnd
+		}
+		return c.indentedEnd(c.lines.Pos(start).Line, lineEnd, false)
 	}
 	// A plain scalar ends at the line's end, a comment, ": " (which ends a
 	// key), or in flow style at a separator.
@@ -215,6 +218,48 @@ func (c *converter) scalarEnd(y *yaml.Node, start int, inFlow bool) int {
 	}
 	for end > i && (src[end-1] == ' ' || src[end-1] == '\t') {
 		end--
+	}
+	// A plain scalar folded from several lines goes on over the more
+	// indented lines below it.
+	if !inFlow && end == lineEnd && y.Style == 0 && y.Value != string(src[i:end]) {
+		return c.indentedEnd(c.lines.Pos(start).Line, end, true)
+	}
+	return end
+}
+
+// indentedEnd is where a scalar starting on line ends when it continues on
+// the lines below: its content lines are indented alike, and at least as
+// much as the first of them, which is more than line itself (YAML's rule for
+// block scalars and folded plain scalars). Blank lines inside count, trailing
+// ones do not; stopAtComment ends a plain scalar at a comment line. end is
+// the line's own end, returned when nothing follows.
+func (c *converter) indentedEnd(line, end int, stopAtComment bool) int {
+	indent := func(b []byte) (n int, blank bool) {
+		for n < len(b) && b[n] == ' ' {
+			n++
+		}
+		rest := bytes.TrimRight(b[n:], " \t")
+		return n, len(rest) == 0
+	}
+	own, _ := indent(c.lines.Line(line))
+	content := -1
+	for l := line + 1; l <= c.lines.Count(); l++ {
+		text := c.lines.Line(l)
+		n, blank := indent(text)
+		switch {
+		case blank:
+			continue
+		case content < 0 && n <= own, content >= 0 && n < content,
+			stopAtComment && text[n] == '#':
+			return end
+		}
+		if content < 0 {
+			content = n
+		}
+		end = c.lines.LineEnd(l)
+		for end > c.lines.LineStart(l) && (c.src[end-1] == ' ' || c.src[end-1] == '\t') {
+			end--
+		}
 	}
 	return end
 }

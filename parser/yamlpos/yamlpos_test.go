@@ -55,3 +55,37 @@ func TestSyntaxError(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestScalarEnd checks where multi-line scalars end: a fix inserted after
+// one must not land inside it (a block scalar in postal's compose file was
+// split by an inserted key).
+func TestScalarEnd(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"literal block", "a:\n  b: |-\n    one\n\n    two\n\n  c: 1\n", "|-\n    one\n\n    two"},
+		{"folded block in a sequence item", "a:\n  - b: >\n      one\n      two\n    c: 1\n", ">\n      one\n      two"},
+		{"more indented lines stay in the block", "a:\n  b: |\n    one\n      two\n  c: 1\n", "|\n    one\n      two"},
+		{"block at the end of the file", "a:\n  b: |\n    one", "|\n    one"},
+		{"empty block", "a:\n  b: |\n  c: 1\n", "|"},
+		{"folded plain scalar", "a:\n  b: bundle exec\n    sidekiq -t 25\n  c: 1\n", "bundle exec\n    sidekiq -t 25"},
+		{"a comment ends a plain scalar", "a:\n  b: one\n    # note\n  c: 1\n", "one"},
+		{"one line", "a:\n  b: one # note\n  c: 1\n", "one"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := docs[0].Get("a")
+			if a.Kind == jsonpos.Array {
+				a = a.Elems[0]
+			}
+			b := a.Get("b")
+			if got := tt.src[b.Start:b.End]; got != tt.want {
+				t.Errorf("b = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
