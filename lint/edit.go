@@ -51,7 +51,7 @@ func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool
 	src := f.Lines.Bytes()
 	last := m.Members[len(m.Members)-1]
 	if m.Start < len(src) && src[m.Start] == '{' {
-		if src[last.KeyStart] == '"' { // JSON, or YAML written like it
+		if quoted(src, last.KeyStart) { // JSON, or YAML written like it
 			return f.InsertJSONMember(m, key, yamlScalar(value, true)), true
 		}
 		return f.Edit(m.End-1, m.End-1, ", "+key+": "+value), true
@@ -67,9 +67,20 @@ func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool
 // the scalar replaced, or the key added.
 func (f *File) SetYAMLValue(m *jsonpos.Node, key, value string) (TextEdit, bool) {
 	if v := m.Get(key); v != nil {
-		return f.Edit(v.Start, v.End, yamlScalar(value, f.Lines.Bytes()[v.Start] == '"')), true
+		src := f.Lines.Bytes()
+		text := yamlScalar(value, quoted(src, v.Start))
+		if v.Start == v.End && v.Start > 0 && src[v.Start-1] == ':' {
+			text = " " + text // an empty value sits right after the colon: "key:" becomes "key: value"
+		}
+		return f.Edit(v.Start, v.End, text), true
 	}
 	return f.InsertYAMLKey(m, key, value)
+}
+
+// quoted tells whether the text at offset i of src opens a double-quoted
+// scalar; an empty value may sit at the very end of the file.
+func quoted(src []byte, i int) bool {
+	return i < len(src) && src[i] == '"'
 }
 
 // yamlScalar writes value as the file writes its scalars: bare, or

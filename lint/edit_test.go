@@ -21,6 +21,9 @@ func TestSetYAMLValue(t *testing.T) {
 		{"JSON: a boolean stays a boolean", `{"a": {"b": 1}}`, "c", "true", `{"a": {"b": 1, "c": true}}`},
 		{"quoted value replaced quoted", `{"a": {"c": "10s"}}`, "c", "30s", `{"a": {"c": "30s"}}`},
 		{"bare value replaced bare", "a: {c: 10s}\n", "c", "30s", "a: {c: 30s}\n"},
+		{"empty value at the end of the file", "a:\n  c:", "c", "30s", "a:\n  c: 30s"},
+		{"empty value before a comment", "a:\n  c:  # x\n  d: 1\n", "c", "30s", "a:\n  c: 30s  # x\n  d: 1\n"},
+		{"empty value in a flow mapping", "a: {c: , d: 1}\n", "c", "30s", "a: {c: 30s, d: 1}\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
