@@ -178,13 +178,19 @@ func (f *File) instruction(n *parser.Node, c instructions.Command) *Instruction 
 	}
 	in := &Instruction{Keyword: strings.ToUpper(n.Value), Command: c, Span: l.Span(start, end)}
 
-	// The arguments start after the keyword and the flags.
+	// The arguments start after the keyword and the flags: like BuildKit's
+	// extractBuilderFlags, skip every leading word that starts with "--"
+	// (quotes may hold blanks), so that an argument such as "-" or "-t" is
+	// no flag, and a bare "--", which BuildKit drops from Flags, is one.
 	a := start + len(n.Value)
-	for range len(n.Flags) + 1 {
-		a = f.skipBlank(a, end)
-		if a < end && s[a] == '-' {
-			for a < end && !isSpace(s[a]) {
-				a++
+	for a = f.skipBlank(a, end); a+1 < end && s[a] == '-' && s[a+1] == '-'; a = f.skipBlank(a, end) {
+		var quote byte
+		for ; a < end && (quote != 0 || !isSpace(s[a])); a++ {
+			switch {
+			case quote == 0 && (s[a] == '"' || s[a] == '\''):
+				quote = s[a]
+			case s[a] == quote:
+				quote = 0
 			}
 		}
 	}

@@ -186,3 +186,24 @@ func mustGlob(f *testing.F, pattern string) []string {
 	}
 	return m
 }
+
+// TestArgsSpan checks that only BuildKit's flags, the leading words that
+// start with "--", are skipped before the arguments.
+func TestArgsSpan(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"FROM x\nSTOPSIGNAL -\n", "-"},
+		{"FROM x\nCMD -t 25\n", "-t 25"},
+		{"FROM x\nRUN --mount=type=cache,target=\"/a b\" --network=none make\n", "make"},
+		{"FROM x\nHEALTHCHECK --interval=5s CMD true\n", "CMD true"},
+	}
+	for _, tt := range tests {
+		f, err := Parse([]byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := f.Stages[0].Instructions[0]
+		if got := tt.src[in.ArgsSpan.Start.Offset:in.ArgsSpan.End.Offset]; got != tt.want {
+			t.Errorf("%q: args %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
