@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
 )
@@ -54,7 +56,14 @@ func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool
 		if quoted(src, last.KeyStart) { // JSON, or YAML written like it
 			return f.InsertJSONMember(m, key, yamlScalar(value, true)), true
 		}
-		return f.Edit(m.End-1, m.End-1, ", "+key+": "+value), true
+		sep := ", "
+		if i := bytes.LastIndexFunc(src[:m.End-1], func(r rune) bool { return !unicode.IsSpace(r) }); i >= 0 && src[i] == ',' {
+			sep = " " // a trailing comma: {a: 1,}
+			if i < m.End-2 {
+				sep = "" // {a: 1, }
+			}
+		}
+		return f.Edit(m.End-1, m.End-1, sep+key+": "+value), true
 	}
 	keyLine := f.Lines.Pos(last.KeyStart).Line
 	indent := strings.Repeat(" ", last.KeyStart-f.Lines.LineStart(keyLine))

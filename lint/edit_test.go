@@ -16,6 +16,8 @@ func TestSetYAMLValue(t *testing.T) {
 		{"block: added after the last entry", "a:\n  b: 1  # note\n", "c", "30s", "a:\n  b: 1  # note\n  c: 30s\n"},
 		{"block: replaced", "a:\n  c: 10s\n", "c", "30s", "a:\n  c: 30s\n"},
 		{"flow: added bare", "a: {b: 1}\n", "c", "30s", "a: {b: 1, c: 30s}\n"},
+		{"flow: after a trailing comma", "a: {b: 1,}\n", "c", "30s", "a: {b: 1, c: 30s}\n"},
+		{"flow: after a trailing comma and a blank", "a: {b: 1, }\n", "c", "30s", "a: {b: 1, c: 30s}\n"},
 		{"JSON: added quoted", `{"a": {"b": 1}}`, "c", "30s", `{"a": {"b": 1, "c": "30s"}}`},
 		{"JSON: a number stays a number", `{"a": {"b": 1}}`, "c", "65", `{"a": {"b": 1, "c": 65}}`},
 		{"JSON: a boolean stays a boolean", `{"a": {"b": 1}}`, "c", "true", `{"a": {"b": 1, "c": true}}`},
