@@ -234,7 +234,11 @@ func (f *File) instruction(n *parser.Node, c instructions.Command) *Instruction 
 	return in
 }
 
-func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+// isSpace tells the blanks BuildKit splits an instruction on (its
+// reWhitespace, [\t\v\f\r ]) and newlines.
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\v' || b == '\f' || b == '\r' || b == '\n'
+}
 
 // skipBlank skips spaces, line continuations and the comment and empty lines
 // BuildKit drops inside a continued instruction.

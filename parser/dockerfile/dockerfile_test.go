@@ -193,6 +193,7 @@ func TestArgsSpan(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"FROM x\nSTOPSIGNAL -\n", "-"},
 		{"FROM x\nCMD -t 25\n", "-t 25"},
+		{"FROM x\nCMD\f\vsidekiq\n", "sidekiq"},
 		{"FROM x\nRUN --mount=type=cache,target=\"/a b\" --network=none make\n", "make"},
 		{"FROM x\nHEALTHCHECK --interval=5s CMD true\n", "CMD true"},
 	}
