@@ -216,9 +216,7 @@ func (c *converter) scalarEnd(y *yaml.Node, start int, inFlow bool) int {
 		!(src[end] == ':' && (end+1 == lineEnd || src[end+1] == ' ' || src[end+1] == '\t')) {
 		end++
 	}
-	for end > i && (src[end-1] == ' ' || src[end-1] == '\t') {
-		end--
-	}
+	end = trimBlanks(src, i, end)
 	// A plain scalar folded from several lines goes on over the more
 	// indented lines below it.
 	if !inFlow && end == lineEnd && y.Style == 0 && y.Value != string(src[i:end]) {
@@ -256,10 +254,15 @@ func (c *converter) indentedEnd(line, end int, stopAtComment bool) int {
 		if content < 0 {
 			content = n
 		}
-		end = c.lines.LineEnd(l)
-		for end > c.lines.LineStart(l) && (c.src[end-1] == ' ' || c.src[end-1] == '\t') {
-			end--
-		}
+		end = trimBlanks(c.src, c.lines.LineStart(l), c.lines.LineEnd(l))
+	}
+	return end
+}
+
+// trimBlanks moves end back over the spaces and tabs that end src[start:end].
+func trimBlanks(src []byte, start, end int) int {
+	for end > start && (src[end-1] == ' ' || src[end-1] == '\t') {
+		end--
 	}
 	return end
 }
