@@ -71,6 +71,9 @@ type ArgSource struct {
 
 // SourceOf returns the array a's span lies in, or nil.
 func (t *Target) SourceOf(a chain.Arg) *ArgSource {
+	if a.File != "" {
+		return nil // a word of a script the image runs
+	}
 	for _, s := range t.Arrays {
 		if s.Span.Start.Offset <= a.Span.Start.Offset && a.Span.End.Offset <= s.Span.End.Offset {
 			return s

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 )
@@ -29,16 +30,16 @@ func checkStopSignalMismatch(p *lint.Pass) {
 			continue
 		}
 		img, c := t.Image, t.Chain
-		if img == nil || c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "SIGTERM" {
+		if img == nil || c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "" || c.Worker.Spec.Graceful == "SIGTERM" {
 			continue
 		}
 		spec := c.Worker.Spec
 		sig, in, _ := img.StopSignal()
-		if chain.NormalizeSignal(sig) == spec.Graceful || strings.Contains(sig, "$") {
+		if catalog.NormalizeSignal(sig) == spec.Graceful || strings.Contains(sig, "$") {
 			continue // right, or set from a build argument gracelint cannot see
 		}
 		how := "at once"
-		if !slices.Contains(spec.Fast, chain.NormalizeSignal(sig)) {
+		if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
 			how = "without its graceful shutdown"
 		}
 		where := "the image sets no STOPSIGNAL, so docker stop and ECS send SIGTERM"
@@ -69,7 +70,7 @@ func checkStopSignalMismatch(p *lint.Pass) {
 // overrides the image's STOPSIGNAL.
 func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 	c, s := t.Chain, t.Compose
-	if c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "SIGTERM" {
+	if c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "" || c.Worker.Spec.Graceful == "SIGTERM" {
 		return
 	}
 	spec := c.Worker.Spec
@@ -86,11 +87,11 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 	default:
 		where = fmt.Sprintf("the service sets no stop_signal and %q no STOPSIGNAL, so docker compose stop sends SIGTERM", s.Image.Str)
 	}
-	if chain.NormalizeSignal(sig) == spec.Graceful {
+	if catalog.NormalizeSignal(sig) == spec.Graceful {
 		return
 	}
 	how := "at once"
-	if !slices.Contains(spec.Fast, chain.NormalizeSignal(sig)) {
+	if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
 		how = "without its graceful shutdown"
 	}
 	msg := fmt.Sprintf("%s stops gracefully on %s, but %s: at the next deploy %s stops %s, and %s",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 )
@@ -126,7 +127,7 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, whic
 	return cfg.timeout.Seconds, "timeout of " + cfg.describe(), []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", cfg.timeout.Seconds))}, true
 }
 
-func boundHint(s *chain.Spec) string {
+func boundHint(s *catalog.Program) string {
 	if len(s.TimeoutFlags) > 0 {
 		return s.TimeoutFlags[0] + " N"
 	}

@@ -1,6 +1,7 @@
 // Package chain models the process tree a container starts: the argv that
-// runs as PID 1, walked through init, exec-transparent wrappers and shells to
-// the process that should receive the stop signal.
+// runs as PID 1, walked through inits, wrappers, shells and the scripts the
+// image holds to the process that should receive the stop signal. What each
+// program does is read from the catalog.
 package chain
 
 import (
@@ -8,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/shell"
 )
@@ -16,6 +18,9 @@ import (
 type Arg struct {
 	Value string
 	Span  source.Span
+	// File is the file Span lies in when it is not the linted file: a
+	// script the image runs.
+	File string
 	// Expanded is true for a word that a shell expands at run time ($VAR);
 	// Value is then empty.
 	Expanded bool
@@ -33,28 +38,38 @@ func Values(args []Arg) []string {
 // Chain is the walked process chain of one container.
 type Chain struct {
 	Argv []Arg // what runs, from PID 1 on (without a platform init)
-	// Init is the first init in the chain, nil if none; Inits are all of
-	// them, outermost first.
+	// Init is the first init or forwarding wrapper in the chain, nil if
+	// none; Inits are all of them, outermost first.
 	Init  *Init
 	Inits []*Init
 	// BinSh is the dialect assumed for /bin/sh in the image.
 	BinSh shell.Dialect
 	// Shell is the first shell in the chain, nil if none.
 	Shell *Shell
+	// Scripts are the script files the chain runs, in order.
+	Scripts []*Script
 	// Main is the argv of the process meant to receive the stop signal: what
-	// is left once init, wrappers and a -c shell are walked through.
+	// is left once inits, wrappers, shells and scripts are walked through.
 	Main []Arg
-	// Worker is the recognized worker Main runs, or nil.
+	// Worker is the catalogued program Main runs, or nil.
 	Worker *Worker
+
+	hops int // hops walked so far, for the Order of the next one
 }
 
-// Init is an init process in the chain.
+// Init is an init process, or a wrapper that stays as its command's parent
+// and forwards the stop signal to it.
 type Init struct {
 	Name string
 	// Platform is set when the orchestrator adds the init
 	// (ECS initProcessEnabled), so it is not in Argv.
-	Platform  string
-	Index     int // position in Argv, -1 for a platform init
+	Platform string
+	Index    int // position in Argv, -1 for a platform init or a later hop
+	Arg      Arg // the argv element that names it
+	Order    int // hops before it in the walk; -1 for a platform init
+	// Forwarder is a wrapper (uv run, sudo, dockerize) that forwards the
+	// signal like an init but reaps no orphans.
+	Forwarder bool
 	Subreaper bool
 	Group     bool // signals go to the child's whole process group
 }
@@ -62,7 +77,8 @@ type Init struct {
 // Shell is a shell in the chain.
 type Shell struct {
 	Name    string // as written, e.g. "sh" or "/bin/bash"
-	Index   int    // position in Argv
+	Index   int    // position in Argv, -1 for a later hop
+	Order   int    // hops before it in the walk
 	Dialect shell.Dialect
 	// DialectWhy says how the dialect was chosen, for messages.
 	DialectWhy string
@@ -74,6 +90,33 @@ type Shell struct {
 	ScriptArg int // position of the -c script in Argv, or of the script file
 }
 
+// ScriptFile is a script the image holds, read from the build context.
+type ScriptFile struct {
+	Name string // as findings name it
+	Src  []byte
+}
+
+// Script is a script file the chain runs.
+type Script struct {
+	File  *ScriptFile
+	Arg   Arg // the argv element that names the script
+	Order int // hops before it in the walk
+	// Parsed is nil when the script does not parse; nothing is claimed then.
+	Parsed *shell.Script
+	// Result is the command the script hands over to and whether the
+	// script's shell replaces itself with it.
+	Result shell.Result
+	// Forwards is true when the script traps TERM and waits for its child,
+	// passing the signal on by hand.
+	Forwards bool
+}
+
+// Stays reports whether the script's shell stays as the parent of the
+// command it runs, without passing the signal on.
+func (s *Script) Stays() bool {
+	return s.Parsed != nil && s.Result.Main != nil && s.Result.Verdict == shell.Stays && !s.Forwards
+}
+
 // Options say what the walk cannot see in the argv.
 type Options struct {
 	// Sh is the dialect of /bin/sh in the image, and why it is assumed.
@@ -81,7 +124,14 @@ type Options struct {
 	ShWhy string
 	// PlatformInit names an init the orchestrator starts as PID 1.
 	PlatformInit string
+	// Script returns the script file the image runs for a command name, if
+	// the image is known and holds one; nil follows no script.
+	Script func(command string) (*ScriptFile, bool)
 }
+
+// maxDepth bounds how many scripts a walk follows, against scripts that
+// run each other.
+const maxDepth = 8
 
 // Walk walks argv.
 func Walk(argv []Arg, opt Options) *Chain {
@@ -91,72 +141,183 @@ func Walk(argv []Arg, opt Options) *Chain {
 		if opt.PlatformInit == "shareProcessNamespace" {
 			name = "pause" // the pod's sandbox process
 		}
-		c.Init = &Init{Name: name, Platform: opt.PlatformInit, Index: -1}
+		c.Init = &Init{Name: name, Platform: opt.PlatformInit, Index: -1, Order: -1}
 		c.Inits = []*Init{c.Init}
+	}
+	c.walk(argv, opt, 0, true)
+	return c
+}
+
+func (c *Chain) next() int {
+	n := c.hops
+	c.hops++
+	return n
+}
+
+func (c *Chain) addInit(in *Init) {
+	if c.Init == nil {
+		c.Init = in
+	}
+	c.Inits = append(c.Inits, in)
+}
+
+// walk walks one argv; top is true for the container's own argv, whose
+// positions Index fields refer to.
+func (c *Chain) walk(argv []Arg, opt Options, depth int, top bool) {
+	index := func(i int) int {
+		if top {
+			return i
+		}
+		return -1
 	}
 	i := 0
 	for i < len(argv) {
 		if in, next, ok := parseInit(argv, i); ok {
-			if c.Init == nil {
-				c.Init = in
-			}
-			c.Inits = append(c.Inits, in)
+			in.Index, in.Order = index(i), c.next()
+			c.addInit(in)
 			i = next
 			continue
 		}
-		if next, ok := skipWrapper(Values(argv), i); ok {
+		if p, next, ok := wrapper(Values(argv), i); ok {
+			if !p.Execs {
+				c.addInit(&Init{Name: p.Name, Index: index(i), Arg: argv[i], Order: c.next(), Forwarder: true})
+			}
 			i = next
 			continue
 		}
 		if sh, ok := parseShell(argv, i, opt); ok {
-			c.Shell = sh
-			c.Main = c.walkShell(sh, argv)
-			c.Worker = FindWorker(c.Main)
-			return c
+			sh.Index, sh.Order = index(i), c.next()
+			if c.Shell == nil {
+				c.Shell = sh
+			}
+			if sh.Script == nil {
+				// A script file: the shell runs it and never execs its last
+				// command.
+				c.walkRest(argv[sh.ScriptArg:], opt, depth)
+				return
+			}
+			rest, ok := c.walkShell(sh, argv, opt)
+			if !ok {
+				c.Main = rest
+				c.Worker = FindWorker(rest)
+				return
+			}
+			c.walk(rest, opt, depth, false)
+			return
 		}
 		break
 	}
-	c.Main = argv[i:]
-	c.Worker = FindWorker(c.Main)
-	return c
+	c.walkRest(argv[i:], opt, depth)
 }
 
-// walkShell analyses the shell's script and returns the argv of its main
-// command. When the script ends in exec "$@", the main command comes from
-// the shell's positional arguments.
-func (c *Chain) walkShell(sh *Shell, argv []Arg) []Arg {
-	if sh.Script == nil {
-		return argv[sh.ScriptArg:]
+// walkRest follows argv into a script the image holds, or ends the walk
+// there.
+func (c *Chain) walkRest(argv []Arg, opt Options, depth int) {
+	if depth < maxDepth && opt.Script != nil && len(argv) > 0 && !argv[0].Expanded && argv[0].Value != "" {
+		if f, ok := opt.Script(argv[0].Value); ok {
+			c.followScript(f, argv, opt, depth)
+			return
+		}
 	}
+	c.Main = argv
+	c.Worker = FindWorker(argv)
+}
+
+// followScript walks a script file to the command it hands over to: "$@"
+// is the script's own arguments, anything else the command's words.
+func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) {
+	s := &Script{File: f, Arg: argv[0], Order: c.next()}
+	c.Scripts = append(c.Scripts, s)
+	parsed, err := shell.Parse(string(f.Src))
+	if err != nil {
+		return
+	}
+	s.Parsed, s.Forwards = parsed, parsed.Traps()
+	lines := source.NewLines(f.Src)
+	words := func(cmd *shell.Command) []Arg {
+		out := make([]Arg, len(cmd.Args))
+		for i, w := range cmd.Args {
+			out[i] = Arg{Value: w.Value, Span: lines.Span(w.Start, w.End), File: f.Name, Expanded: !w.Literal}
+		}
+		return out
+	}
+	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
+		return c.startsWork(words(cmd), opt, depth+1)
+	})
+	m := s.Result.Main
+	if m == nil || !c.startsWork(words(m), opt, depth+1) {
+		return
+	}
+	next := words(m)
+	if at := len(next) - len(Program(Values(next))); at < len(next) && m.Args[at].AllArgs {
+		// "$@": what the script was given runs, after any wrappers before it.
+		next = append(next[:at:at], argv[1:]...)
+	}
+	c.walk(next, opt, depth+1, false)
+}
+
+// startsWork reports whether argv, once wrappers are walked through, runs
+// the script's positional arguments ("$@"), a long-running program of the
+// catalog, or a script of the image that does.
+func (c *Chain) startsWork(argv []Arg, opt Options, depth int) bool {
+	prog := Program(Values(argv))
+	if len(prog) == 0 {
+		return false
+	}
+	first := argv[len(argv)-len(prog)]
+	if first.Expanded {
+		return false
+	}
+	if p, _ := catalog.Lookup(prog); p != nil {
+		return p.LongRunning() || p.Role == catalog.Init || p.Role == catalog.Wrapper
+	}
+	if depth < maxDepth && opt.Script != nil {
+		_, ok := opt.Script(prog[0])
+		return ok
+	}
+	return false
+}
+
+// startsAllArgs reports whether cmd runs "$@" once wrappers are walked
+// through.
+func startsAllArgs(cmd *shell.Command) bool {
+	prog := Program(cmd.Argv())
+	return len(prog) > 0 && cmd.Args[len(cmd.Args)-len(prog)].AllArgs
+}
+
+// LongRunning reports whether the chain ends in a program the catalog
+// says keeps running until stopped.
+func (c *Chain) LongRunning() bool {
+	return c.Worker != nil && c.Worker.Spec.LongRunning()
+}
+
+// walkShell analyses the shell's -c script and returns the argv of its main
+// command; ok is false when there is nothing further to walk. When the
+// script ends in exec "$@", the main command comes from the shell's
+// positional arguments.
+func (c *Chain) walkShell(sh *Shell, argv []Arg, opt Options) (rest []Arg, ok bool) {
 	if sh.Script.Expanded {
 		sh.ParseErr = errors.New("the script is computed at deploy time")
-		return nil
+		return nil, false
 	}
 	sh.Parsed, sh.ParseErr = shell.Parse(sh.Script.Value)
 	if sh.ParseErr != nil {
-		return nil
+		return nil, false
 	}
-	sh.Result = sh.Parsed.Analyze(sh.Dialect, sh.isWorker)
+	sh.Result = sh.Parsed.Analyze(sh.Dialect, func(cmd *shell.Command) bool {
+		return startsAllArgs(cmd) || c.startsWork(scriptArgs(cmd, *sh.Script), opt, 1)
+	})
 	m := sh.Result.Main
 	if m == nil {
-		return nil
+		return nil, false
 	}
 	args := scriptArgs(m, *sh.Script)
-	if m.Args[0].AllArgs {
+	if startsAllArgs(m) {
 		// sh -c '... exec "$@"' $0 $1...: the positional arguments run.
-		pos := argv[min(sh.ScriptArg+2, len(argv)):]
-		walked := Walk(pos, Options{Sh: sh.Dialect, ShWhy: sh.DialectWhy})
-		if walked.Init != nil && c.Init == nil {
-			c.Init = walked.Init
-		}
-		c.Inits = append(c.Inits, walked.Inits...)
-		return walked.Main
+		at := len(args) - len(Program(Values(args)))
+		return append(args[:at:at], argv[min(sh.ScriptArg+2, len(argv)):]...), true
 	}
-	return args[len(args)-len(Program(Values(args))):]
-}
-
-func (sh *Shell) isWorker(cmd *shell.Command) bool {
-	return FindWorker(scriptArgs(cmd, *sh.Script)) != nil
+	return args, true
 }
 
 // WithExec returns the -c script with exec inserted before its main command,
@@ -173,27 +334,21 @@ func (sh *Shell) WithExec() (script string, ok bool) {
 	if err != nil {
 		return "", false
 	}
-	fixed := *sh
-	fixed.Script = &Arg{Value: script, Span: sh.Script.Span}
-	r := parsed.Analyze(sh.Dialect, fixed.isWorker)
+	r := parsed.Analyze(sh.Dialect, func(cmd *shell.Command) bool { return cmd.Start == m.Start })
 	if r.Verdict != shell.Replaces || !r.Main.Exec {
 		return "", false
 	}
 	return script, true
 }
 
-// scriptArgs turns a script command into chain arguments; they all point at
-// the script argument.
+// scriptArgs turns a -c script command into chain arguments; they all
+// point at the script argument.
 func scriptArgs(cmd *shell.Command, script Arg) []Arg {
 	out := make([]Arg, len(cmd.Args))
 	for i, w := range cmd.Args {
-		out[i] = Arg{Value: w.Value, Span: script.Span, Expanded: !w.Literal}
+		out[i] = Arg{Value: w.Value, Span: script.Span, File: script.File, Expanded: !w.Literal}
 	}
 	return out
-}
-
-var initNames = map[string]bool{
-	"tini": true, "tini-static": true, "docker-init": true, "dumb-init": true, "catatonit": true,
 }
 
 // parseInit recognizes an init at argv[i] and returns where its child starts.
@@ -201,15 +356,15 @@ func parseInit(argv []Arg, i int) (*Init, int, bool) {
 	raw := argv[i].Value
 	name := path.Base(raw)
 	if strings.HasPrefix(name, "tini-static") {
-		name = "tini-static"
+		name = "tini-static" // tini-static-amd64
 	}
-	if !initNames[name] && raw != "/init" {
+	if p, _ := catalog.Lookup([]string{name}); raw != "/init" && (p == nil || p.Role != catalog.Init) {
 		return nil, 0, false
 	}
 	if raw == "/init" {
 		name = raw
 	}
-	in := &Init{Name: name, Index: i}
+	in := &Init{Name: name, Arg: argv[i]}
 	j := i + 1
 	for ; j < len(argv); j++ {
 		a := argv[j].Value
@@ -250,52 +405,54 @@ func parseInit(argv []Arg, i int) (*Init, int, bool) {
 	return in, j, true
 }
 
-// skipWrapper recognizes a program that execs its argument (bundle exec,
-// env, gosu, su-exec, chpst, setpriv, nice) at argv[i] and returns where the
-// program it runs starts.
-func skipWrapper(argv []string, i int) (int, bool) {
-	name := path.Base(argv[i])
+// wrapper recognizes a catalogued wrapper at argv[i] (bundle exec, env,
+// gosu, wait-for-it ... --, uv run, ...) and returns it and where the
+// command it starts begins.
+func wrapper(argv []string, i int) (*catalog.Program, int, bool) {
+	p, _ := catalog.Lookup(argv[i:])
+	if p == nil || p.Role != catalog.Wrapper {
+		return nil, 0, false
+	}
 	j := i + 1
-	opt := func(withArg string) {
+	if p.Subcommand != "" {
+		j++
+	}
+	if p.After != "" {
+		for j < len(argv) && argv[j] != p.After {
+			j++
+		}
+		j++
+	} else {
 		for j < len(argv) && strings.HasPrefix(argv[j], "-") && argv[j] != "-" {
 			a := argv[j]
 			j++
 			if a == "--" {
-				return
+				break
 			}
-			if !strings.Contains(a, "=") && strings.Contains(withArg, " "+a+" ") {
+			if !strings.Contains(a, "=") && containsWord(p.ValueOptions, a) {
+				j++
+			}
+		}
+		j += p.Positional
+		if p.Assignments {
+			for j < len(argv) && strings.Contains(argv[j], "=") {
 				j++
 			}
 		}
 	}
-	switch name {
-	case "bundle":
-		if j >= len(argv) || argv[j] != "exec" {
-			return 0, false
-		}
-		j++
-		opt(" --gemfile ")
-	case "env":
-		opt(" -u --unset -C --chdir -S --split-string ")
-		for j < len(argv) && strings.Contains(argv[j], "=") {
-			j++
-		}
-	case "gosu", "su-exec":
-		j++ // the user
-	case "chpst":
-		opt(" -u -U -b -e -/ -n -l -L -m -d -o -p -f -c -r -t ")
-	case "setpriv":
-		opt(" --reuid --regid --groups --inh-caps --ambient-caps --bounding-set --securebits --pdeathsig --selinux-label --apparmor-profile ")
-	case "nice":
-		opt(" -n --adjustment ")
-	case "exec":
-	default:
-		return 0, false
-	}
 	if j >= len(argv) {
-		return 0, false
+		return nil, 0, false
 	}
-	return j, true
+	return p, j, true
+}
+
+func containsWord(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
 }
 
 // parseShell recognizes sh, bash, dash, ash and busybox sh at argv[i].
@@ -357,8 +514,8 @@ func parseShell(argv []Arg, i int, opt Options) (*Shell, bool) {
 func Program(argv []string) []string {
 	i := 0
 	for i < len(argv) {
-		next, ok := skipWrapper(argv, i)
-		if !ok {
+		p, next, ok := wrapper(argv, i)
+		if !ok || !p.Execs {
 			break
 		}
 		i = next

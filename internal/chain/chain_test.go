@@ -26,7 +26,7 @@ func TestWalk(t *testing.T) {
 		{[]string{"bundle", "exec", "sidekiq", "-t", "20"}, "", "", "sidekiq -t 20", 20},
 		{[]string{"tini", "-s", "--", "bundle", "exec", "sidekiq"}, "tini+s", "", "sidekiq", 0},
 		{[]string{"/sbin/tini", "-g", "-p", "SIGTERM", "--", "sidekiq"}, "tini+g", "", "sidekiq", 0},
-		{[]string{"tini-static-amd64", "--", "node", "app.js"}, "tini-static", "", "node app.js", -1},
+		{[]string{"tini-static-amd64", "--", "node", "app.js"}, "tini-static", "", "node app.js", 0},
 		{[]string{"dumb-init", "--single-child", "sidekiq"}, "dumb-init", "", "sidekiq", 0},
 		{[]string{"dumb-init", "-r", "15:3", "bin/sidekiq"}, "dumb-init+g", "", "bin/sidekiq", 0},
 		{[]string{"/init", "sidekiq"}, "/init", "", "sidekiq", 0},

@@ -4,13 +4,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gracelint/gracelint/catalog"
 )
 
-// Worker is a recognized worker or server (see Catalog) and the flags that
-// decide how it stops.
+// Worker is a catalogued program a chain ends in (a worker, a server, a
+// process manager, ...) and the flags that decide how it stops.
 type Worker struct {
 	Name string // "sidekiq"
-	Spec *Spec
+	Spec *catalog.Program
 	Argv []Arg // from the worker's program name on
 	// Timeout is the drain time in seconds after TERM that a flag sets;
 	// TimeoutSet tells whether a flag sets it, TimeoutKnown whether its value
@@ -24,7 +26,7 @@ type Worker struct {
 	Environment  string // Sidekiq's -e ENV
 }
 
-// FindWorker recognizes a worker of the Catalog in argv, through
+// FindWorker recognizes a catalogued program in argv, through
 // exec-transparent wrappers.
 func FindWorker(argv []Arg) *Worker {
 	prog := Program(Values(argv))
@@ -35,8 +37,8 @@ func FindWorker(argv []Arg) *Worker {
 	if args[0].Expanded {
 		return nil
 	}
-	spec := lookup(prog)
-	if spec == nil {
+	spec, _ := catalog.Lookup(prog)
+	if spec == nil || spec.Role == catalog.Wrapper || spec.Role == catalog.Init {
 		return nil
 	}
 	w := &Worker{Name: spec.Name, Spec: spec, Argv: args, TimeoutKnown: true}

@@ -1,0 +1,201 @@
+// Package catalog holds what gracelint knows of programs and images: how
+// each program behaves when its container is stopped, and what each
+// well-known image runs. The facts are data (programs.yaml, images.yaml),
+// one entry per program or image, each with its source; the process model
+// and the rules read them from here and encode none of their own.
+package catalog
+
+import (
+	_ "embed"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Role is what a program is for.
+type Role string
+
+// The roles.
+const (
+	Worker  Role = "worker"  // runs jobs
+	Server  Role = "server"  // serves requests
+	Manager Role = "manager" // supervises other processes
+	Idle    Role = "idle"    // waits and does no work
+	Runtime Role = "runtime" // runs an app whose code decides
+	Wrapper Role = "wrapper" // starts the command that follows it
+	Init    Role = "init"    // forwards signals and reaps orphans as PID 1
+)
+
+// OnTerm is what a program does when it gets SIGTERM.
+type OnTerm string
+
+// The reactions.
+const (
+	Drains   OnTerm = "drains"   // finishes its work, then exits
+	Exits    OnTerm = "exits"    // exits at once
+	Ignores  OnTerm = "ignores"  // has no handler: ignored as PID 1
+	Forwards OnTerm = "forwards" // passes it on to its child and waits
+	App      OnTerm = "app"      // the app it runs decides
+)
+
+// Program is one entry of programs.yaml.
+type Program struct {
+	Name           string   `yaml:"name"`
+	Match          []string `yaml:"match"`
+	Args           []string `yaml:"args"`
+	Module         string   `yaml:"module"`
+	Role           Role     `yaml:"role"`
+	OnTerm         OnTerm   `yaml:"sigterm"`
+	Graceful       string   `yaml:"graceful"`
+	Fast           []string `yaml:"fast"`
+	TimeoutFlags   []string `yaml:"timeout_flags"`
+	DefaultTimeout int      `yaml:"default_timeout"`
+	Unbounded      bool     `yaml:"unbounded"`
+	Jobs           bool     `yaml:"jobs"`
+	Execs          bool     `yaml:"execs"`
+	ValueOptions   []string `yaml:"value_options"`
+	Positional     int      `yaml:"positional"`
+	After          string   `yaml:"after"`
+	Assignments    bool     `yaml:"assignments"`
+	Subcommand     string   `yaml:"subcommand"`
+	Source         string   `yaml:"source"`
+}
+
+// LongRunning reports whether the program keeps running until stopped, so
+// that losing the stop signal loses its work or stalls the stop.
+func (p *Program) LongRunning() bool {
+	switch p.Role {
+	case Worker, Server, Manager, Idle:
+		return true
+	}
+	return false
+}
+
+//go:embed programs.yaml
+var programsYAML []byte
+
+// Programs is the program catalog, in the order of programs.yaml.
+var Programs = mustLoadPrograms(programsYAML)
+
+func mustLoadPrograms(src []byte) []*Program {
+	var doc struct {
+		Programs []*Program `yaml:"programs"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(src)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		panic(fmt.Sprintf("catalog: programs.yaml: %v", err))
+	}
+	for _, p := range doc.Programs {
+		if err := p.validate(); err != nil {
+			panic(fmt.Sprintf("catalog: programs.yaml: %s: %v", p.Name, err))
+		}
+	}
+	return doc.Programs
+}
+
+func (p *Program) validate() error {
+	switch {
+	case p.Name == "" || len(p.Match) == 0:
+		return fmt.Errorf("needs a name and match")
+	case p.Source == "":
+		return fmt.Errorf("needs a source")
+	}
+	switch p.Role {
+	case Worker, Server, Manager, Idle, Runtime, Wrapper, Init:
+	default:
+		return fmt.Errorf("unknown role %q", p.Role)
+	}
+	switch p.OnTerm {
+	case Drains, Exits, Ignores, Forwards, App:
+	case "":
+		if !p.Execs {
+			return fmt.Errorf("needs sigterm unless it execs")
+		}
+	default:
+		return fmt.Errorf("unknown sigterm %q", p.OnTerm)
+	}
+	return nil
+}
+
+// interpreters run a script file or a module named by their arguments.
+var interpreters = map[string]bool{"python": true, "python3": true, "ruby": true, "php": true}
+
+// isInterpreter reports whether name is python, python3.12, ruby or php.
+func isInterpreter(name string) bool {
+	name = strings.TrimRight(name, "0123456789.")
+	return interpreters[name]
+}
+
+// Lookup returns the program argv starts, or nil. Wrappers must already be
+// walked through: Lookup names the program itself. An interpreter running
+// a module or a catalogued script (`python -m celery`, `python manage.py
+// run_huey`, `php artisan queue:work`) is that program; args is then
+// where the program's own arguments start.
+func Lookup(argv []string) (p *Program, args int) {
+	if len(argv) == 0 || argv[0] == "" {
+		return nil, 0
+	}
+	if p := lookup(argv); p != nil {
+		return p, 1
+	}
+	if !isInterpreter(path.Base(argv[0])) {
+		return nil, 0
+	}
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "-m" && i+1 < len(argv) {
+			for _, p := range Programs {
+				if p.Module != "" && p.Module == argv[i+1] && argsMatch(p, argv[i+2:]) {
+					return p, i + 2
+				}
+			}
+			return nil, 0
+		}
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if p := lookup(argv[i:]); p != nil && p.Role != Wrapper && p.Role != Init {
+			return p, i + 1
+		}
+		return nil, 0
+	}
+	return nil, 0
+}
+
+func lookup(argv []string) *Program {
+	base := path.Base(argv[0])
+	for _, p := range Programs {
+		named := slices.Contains(p.Match, argv[0]) || slices.Contains(p.Match, base) ||
+			p.Name == "php-fpm" && strings.HasPrefix(base, "php-fpm") // php-fpm8.2
+		if named && argsMatch(p, argv[1:]) {
+			return p
+		}
+	}
+	return nil
+}
+
+func argsMatch(p *Program, args []string) bool {
+	if p.Subcommand != "" {
+		return len(args) > 0 && args[0] == p.Subcommand
+	}
+	return len(p.Args) == 0 || slices.ContainsFunc(args, func(a string) bool { return slices.Contains(p.Args, a) })
+}
+
+// NormalizeSignal spells a signal as SIGNAME: "quit", "QUIT" and "3" are
+// all "SIGQUIT". Unknown spellings come back upper-cased.
+func NormalizeSignal(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if n, ok := signalNumbers[s]; ok {
+		return n
+	}
+	if !strings.HasPrefix(s, "SIG") {
+		s = "SIG" + s
+	}
+	return s
+}
+
+var signalNumbers = map[string]string{"1": "SIGHUP", "2": "SIGINT", "3": "SIGQUIT", "9": "SIGKILL", "15": "SIGTERM", "10": "SIGUSR1", "12": "SIGUSR2", "28": "SIGWINCH"}

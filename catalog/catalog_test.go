@@ -1,0 +1,69 @@
+package catalog
+
+import "testing"
+
+func TestLookup(t *testing.T) {
+	for _, tt := range []struct {
+		argv []string
+		want string // "" for none
+		args int
+	}{
+		{[]string{"sidekiq", "-t", "20"}, "sidekiq", 1},
+		{[]string{"/usr/local/bin/sidekiq"}, "sidekiq", 1},
+		{[]string{"celery", "-A", "app", "worker"}, "celery", 1},
+		{[]string{"celery", "-A", "app", "beat"}, "celery beat", 1},
+		{[]string{"python", "-m", "celery", "-A", "app", "worker"}, "celery", 3},
+		{[]string{"python3", "-m", "uvicorn", "app:app"}, "uvicorn", 3},
+		{[]string{"python3.12", "manage.py", "run_huey"}, "huey", 2},
+		{[]string{"python", "manage.py", "migrate"}, "", 0},
+		{[]string{"php", "artisan", "queue:work", "--timeout=90"}, "queue:work", 1},
+		{[]string{"bin/jobs"}, "solid_queue", 1},
+		{[]string{"bin/rails", "server"}, "rails server", 1},
+		{[]string{"bundle", "exec", "sidekiq"}, "bundle exec", 1},
+		{[]string{"bundle", "install"}, "", 0},
+		{[]string{"uv", "run", "x.py"}, "uv run", 1},
+		{[]string{"tail", "-f", "/dev/null"}, "tail", 1},
+		{[]string{"tail", "log"}, "", 0},
+		{[]string{"php-fpm8.2"}, "php-fpm", 1},
+		{[]string{"python", "app.py"}, "", 0},
+		{nil, "", 0},
+	} {
+		p, args := Lookup(tt.argv)
+		got := ""
+		if p != nil {
+			got = p.Name
+		}
+		if got != tt.want || args != tt.args {
+			t.Errorf("Lookup(%q) = %q, %d; want %q, %d", tt.argv, got, args, tt.want, tt.args)
+		}
+	}
+}
+
+// TestEntries checks what the loader cannot: every entry is reachable by
+// its own match, and no two entries claim the same argv.
+func TestEntries(t *testing.T) {
+	for _, p := range Programs {
+		argv := []string{p.Match[0]}
+		switch {
+		case p.Subcommand != "":
+			argv = append(argv, p.Subcommand)
+		case len(p.Args) > 0:
+			argv = append(argv, p.Args[0])
+		}
+		if got := lookup(argv); got != p {
+			name := "nothing"
+			if got != nil {
+				name = got.Name
+			}
+			t.Errorf("%s: %q finds %s", p.Name, argv, name)
+		}
+	}
+}
+
+func TestNormalizeSignal(t *testing.T) {
+	for in, want := range map[string]string{"quit": "SIGQUIT", "SIGTERM": "SIGTERM", "3": "SIGQUIT", " int ": "SIGINT"} {
+		if got := NormalizeSignal(in); got != want {
+			t.Errorf("NormalizeSignal(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
