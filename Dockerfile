@@ -11,5 +11,4 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/gracelint/gra
 FROM scratch
 COPY --from=build /out/gracelint /gracelint
 USER 65532:65532
-# gracelint ignore=GL103 -- a one-shot linter: it starts no child processes, and the Go runtime exits on SIGTERM even as PID 1
 ENTRYPOINT ["/gracelint"]

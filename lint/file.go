@@ -153,6 +153,8 @@ type Target struct {
 	Dockerfile string
 	// run is how the platform file starts the container, for withImage.
 	run *run
+	// linked is the image of Dockerfile, once withImage linked it.
+	linked *Image
 	// Compose is the service of a Compose file.
 	Compose *compose.Service
 	// K8s is the container of a Kubernetes pod spec.
@@ -319,9 +321,12 @@ type Linter struct {
 	Locate func(name string) string
 	// Display maps a path in FS to the name findings in it carry.
 	Display func(path string) string
-	// Dockerfiles lists the Dockerfiles of FS, for the image of an ECS
-	// container that sets no command; nil when not known.
+	// Dockerfiles lists the Dockerfiles of FS, whose scripts a container
+	// may name by path; nil when not known.
 	Dockerfiles func() []string
+	// Builds lists the images the files of FS build, so a container that
+	// runs one is linked to its Dockerfile; nil when not known.
+	Builds func() []Build
 	// Containers lists the containers of the task definitions of FS, so a
 	// Dockerfile knows whether ECS starts an init for its image.
 	Containers func() []ContainerRef
@@ -351,6 +356,10 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		return nil, errs
 	}
 	for _, t := range f.Targets {
+		if t.Image != nil {
+			l.withScripts(t, dir)
+			continue
+		}
 		l.withImage(t)
 	}
 	var findings []Finding

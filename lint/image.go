@@ -1,12 +1,11 @@
 package lint
 
 import (
-	"io/fs"
+	"path"
 	"slices"
+	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
-	"github.com/gracelint/gracelint/parser/dockerfile"
 )
 
 // ImageDockerfile says that images matching Pattern are built from the
@@ -16,20 +15,11 @@ type ImageDockerfile struct {
 	Path    string
 }
 
-// imageDockerfile finds the Dockerfile that builds image: a configured
-// mapping, else the only Dockerfile of the lint root.
-func (l *Linter) imageDockerfile(image string) (string, bool) {
-	for _, m := range l.Options.ImageDockerfiles {
-		if ok, _ := doublestar.Match(m.Pattern, image); ok {
-			return m.Path, true
-		}
-	}
-	if l.Dockerfiles != nil {
-		if all := l.Dockerfiles(); len(all) == 1 {
-			return all[0], true
-		}
-	}
-	return "", false
+// Build is an image a file of the run builds: a Compose service with both
+// build: and image:.
+type Build struct {
+	Image      string
+	Dockerfile string // its lint-root path
 }
 
 // withImage completes the chain of a container that leaves its ENTRYPOINT
@@ -41,28 +31,31 @@ func (l *Linter) imageDockerfile(image string) (string, bool) {
 // replaces the CMD.
 func (l *Linter) withImage(t *Target) {
 	r := t.run
-	if r == nil || r.entrySet && r.cmdSet || l.FS == nil {
+	if r == nil || l.FS == nil {
 		return
 	}
-	path := r.build
-	if path == "" {
-		if r.image == "" {
-			return
+	df := r.build
+	if df == "" && r.image != "" {
+		df, _ = l.imageDockerfile(r.image)
+	}
+	var img *Image
+	if df != "" {
+		img = l.finalImage(df)
+	}
+	if img == nil {
+		// No file of the run builds the image: follow only scripts the
+		// command names by a path some Dockerfile of the run copies to.
+		if t.Chain != nil && !r.entrySet && len(r.cmd) > 0 && strings.HasPrefix(r.cmd[0].Value, "-") {
+			// Flags for an image's ENTRYPOINT this run does not show: no
+			// program is named, so nothing is claimed.
+			t.Chain = nil
 		}
-		var ok bool
-		if path, ok = l.imageDockerfile(r.image); !ok {
-			return
+		if t.Chain != nil {
+			sh := imageShell(r.image, &l.Options)
+			t.Chain = chain.Walk(t.Chain.Argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit, Script: l.anyImageScripts()})
 		}
-	}
-	src, err := fs.ReadFile(l.FS, path)
-	if err != nil {
 		return
 	}
-	df, err := dockerfile.Parse(src)
-	if err != nil {
-		return
-	}
-	img := resolve(df.Stages[len(df.Stages)-1])
 	entry, cmd := r.entry, r.cmd
 	if !r.entrySet && img.Entrypoint != nil {
 		entry = img.Entrypoint.Argv
@@ -74,10 +67,11 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	sh := imageShell(img.BaseImage, &l.Options)
-	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
+	t.Chain = chain.Walk(argv, chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, PlatformInit: r.platformInit,
+		Script: l.imageScripts(img, path.Dir(df))})
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
-	t.Dockerfile = path
+	t.Dockerfile = df
+	t.linked = img
 }
 
 // run is what a platform file says of how a container starts, for
@@ -111,4 +105,20 @@ func (l *Linter) RunsWithInit(path string) bool {
 		}
 	}
 	return false
+}
+
+// withScripts walks a Dockerfile's chain again, into the scripts its build
+// context (the Dockerfile's directory, else the lint root) puts in the
+// image.
+func (l *Linter) withScripts(t *Target, dir string) {
+	if t.Chain == nil || dir == "" {
+		return
+	}
+	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, Script: l.imageScripts(t.Image, dir)}
+	t.Chain = chain.Walk(t.Chain.Argv, opt)
+	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
+		if st != nil && st.Chain != nil {
+			st.Chain = chain.Walk(st.Chain.Argv, opt)
+		}
+	}
 }

@@ -66,9 +66,10 @@ func initName(in *chain.Init) string {
 }
 
 // shellFate says what happens at a stop when a shell process (a shell, or a
-// script run by one) that does not exec stands at argv position idx between
-// the stop signal and c's main process. in is the init before it, if any.
-func shellFate(t *lint.Target, in *chain.Init, shellName string, idx int, c *chain.Chain) string {
+// script run by one) that does not exec stands at hop order between the stop
+// signal and c's main process (order 0 is PID 1). in is the first init or
+// forwarding wrapper of the chain, if any.
+func shellFate(t *lint.Target, in *chain.Init, shellName string, order int, c *chain.Chain) string {
 	name, main := path.Base(shellName), mainName(c)
 	if in != nil && in.Name == "pause" {
 		// kubelet signals the container's main process itself, here the
@@ -76,7 +77,7 @@ func shellFate(t *lint.Target, in *chain.Init, shellName string, idx int, c *cha
 		return fmt.Sprintf("at the next deploy %s gets SIGTERM and exits at once, the container stops with it, and %s is SIGKILLed mid-job %s",
 			name, main, lost(c))
 	}
-	if in != nil && in.Index < idx {
+	if in != nil && in.Order < order {
 		how := "forwards SIGTERM to " + name
 		if in.Group {
 			how = "signals the whole process group"
@@ -84,7 +85,7 @@ func shellFate(t *lint.Target, in *chain.Init, shellName string, idx int, c *cha
 		return fmt.Sprintf("at the next deploy %s %s, %s exits at once, %s exits with it, and %s is SIGKILLed mid-job %s",
 			initName(in), how, name, in.Name, main, lost(c))
 	}
-	if idx == 0 && !t.EntrypointUnknown {
+	if order == 0 && !t.EntrypointUnknown {
 		return fmt.Sprintf("%s is PID 1 and ignores SIGTERM, so at the next deploy %s never gets the signal and is SIGKILLed after %s %s",
 			name, main, stopWait(t), lost(c))
 	}

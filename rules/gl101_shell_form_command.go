@@ -74,11 +74,11 @@ func checkShellFormCommand(p *lint.Pass) {
 		case shell.Stays:
 			fmt.Fprintf(&b, " and stays as its parent: %s; %s", shellReason(sh), shellFate(t, t.Chain.Init, sh.Name, idx, st.Chain))
 		case shell.Replaces:
-			sev = lint.Warning
+			sev = lint.Info
 			fmt.Fprintf(&b, "; %s replaces the shell only because %s (%s), which breaks as soon as a command follows it or the image's shell changes",
 				mainName(st.Chain), sh.Result.Reason, sh.DialectWhy)
 		default:
-			sev = lint.Warning
+			sev = lint.Info
 			fmt.Fprintf(&b, "; gracelint cannot tell whether %s replaces the shell: %s", mainName(st.Chain), sh.Result.Reason)
 		}
 		if kw == "ENTRYPOINT" && img.Cmd != nil {

@@ -26,6 +26,9 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 		if c == nil || c.Shell == nil || c.Shell.Script == nil || c.Shell.Result.Verdict != shell.Stays {
 			continue
 		}
+		if t.Image == nil && !c.LongRunning() {
+			continue // a platform's command that may well run once and exit
+		}
 		sh := c.Shell
 		src := t.SourceOf(*sh.Script)
 		if src == nil || (src.Setting != nil && src.Setting.Instr.ShellForm) {
@@ -33,7 +36,7 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 		}
 		name := path.Base(sh.Name)
 		msg := fmt.Sprintf("%s -c does not exec %q: %s; %s",
-			name, sh.Result.Main.String(), shellReason(sh), shellFate(t, c.Init, sh.Name, sh.Index, c))
+			name, sh.Result.Main.String(), shellReason(sh), shellFate(t, c.Init, sh.Name, sh.Order, c))
 		suggestion := fmt.Sprintf("end the %s script with exec before %q, or drop the shell", name, sh.Result.Main.String())
 		if script, ok := sh.WithExec(); ok {
 			values := append([]string(nil), src.Values...)

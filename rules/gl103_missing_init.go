@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/jsonpos"
@@ -28,21 +29,34 @@ var MissingInit = &lint.Rule{
 func checkMissingInit(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil || c.Init != nil || len(c.Argv) == 0 || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") {
+		if c == nil || c.Init != nil || len(c.Argv) == 0 || c.Worker == nil || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") {
 			continue
 		}
 		if t.Image != nil && p.RunsWithInit() {
 			continue // ECS starts an init for this image (initProcessEnabled)
 		}
+		if staysBefore(c) {
+			continue // the shell that does not exec is the finding; an init would make it worse
+		}
+		// The catalogued program at the end of the chain is PID 1 when the
+		// signal arrives: everything before it replaced itself with it.
+		w := c.Worker
+		sev, because := lint.Warning, ""
+		switch {
+		case w.Spec.OnTerm == catalog.Ignores && w.Spec.Role == catalog.Idle:
+			sev, because = lint.Info, fmt.Sprintf("%s installs no SIGTERM handler, and the kernel gives PID 1 no default signal actions, so at the next deploy the container ignores SIGTERM and is SIGKILLed after %s; it does no work, so only the wait is lost", w.Name, stopWait(t))
+		case w.Spec.OnTerm == catalog.Ignores:
+			because = fmt.Sprintf("%s installs no SIGTERM handler, and the kernel gives PID 1 no default signal actions, so at the next deploy it ignores SIGTERM and is SIGKILLed after %s %s", w.Name, stopWait(t), lost(c))
+		case w.Spec.OnTerm == catalog.App:
+			sev, because = lint.Info, fmt.Sprintf("%s installs no SIGTERM handler of its own, and the kernel gives PID 1 no default signal actions: unless the app handles SIGTERM, at the next deploy it is ignored and the container is SIGKILLed after %s", w.Name, stopWait(t))
+		default:
+			continue // it handles SIGTERM
+		}
 		hedge := ""
 		if t.EntrypointUnknown {
-			hedge = " unless the image's ENTRYPOINT starts an init"
-			if t.Image != nil {
-				hedge = " unless the base image's ENTRYPOINT starts an init"
-			}
+			hedge = " (assuming the image's ENTRYPOINT starts no init)"
 		}
-		msg := fmt.Sprintf("no init process: %q runs as PID 1%s; the kernel gives PID 1 no default signal actions, so at the next deploy a SIGTERM it has no handler for is ignored until SIGKILL, and orphaned child processes are never reaped",
-			pid1(c), hedge)
+		msg := fmt.Sprintf("no init process: %q is PID 1%s; %s", pid1(c), hedge, because)
 		at := t.Anchor
 		if len(t.Arrays) > 0 {
 			at = t.Arrays[0].Span
@@ -60,8 +74,22 @@ func checkMissingInit(p *lint.Pass) {
 		case t.Image != nil:
 			fix = dockerInitFix(p.File, t)
 		}
-		p.ReportFix(lint.Warning, at, msg, initSuggestion(t), fix)
+		p.ReportFix(sev, at, msg, initSuggestion(t), fix)
 	}
+}
+
+// staysBefore reports whether a shell or a script that does not replace
+// itself stands before the chain's main process.
+func staysBefore(c *chain.Chain) bool {
+	if c.Shell != nil && c.Shell.Result.Verdict != shell.Replaces {
+		return true
+	}
+	for _, s := range c.Scripts {
+		if s.Parsed == nil || s.Result.Verdict != shell.Replaces {
+			return true
+		}
+	}
+	return false
 }
 
 // ecsInitFix turns on initProcessEnabled.

@@ -109,6 +109,9 @@ type Script struct {
 	// Forwards is true when the script traps TERM and waits for its child,
 	// passing the signal on by hand.
 	Forwards bool
+	// Starts is true when the command the script hands over to is "$@", a
+	// long-running program or another script: the walk goes on there.
+	Starts bool
 }
 
 // Stays reports whether the script's shell stays as the parent of the
@@ -242,12 +245,13 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 		return out
 	}
 	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
-		return c.startsWork(words(cmd), opt, depth+1)
+		return startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1)
 	})
 	m := s.Result.Main
-	if m == nil || !c.startsWork(words(m), opt, depth+1) {
+	if m == nil || !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) {
 		return
 	}
+	s.Starts = true
 	next := words(m)
 	if at := len(next) - len(Program(Values(next))); at < len(next) && m.Args[at].AllArgs {
 		// "$@": what the script was given runs, after any wrappers before it.

@@ -281,11 +281,11 @@ func lintAll(cfg *config.Config, root lintRoot, fix, unsafe bool, feed func(emit
 		wg      sync.WaitGroup
 	)
 	jobs := make(chan job, runtime.GOMAXPROCS(0))
-	dockerfiles, containers := sync.OnceValue(root.dockerfiles), sync.OnceValue(root.containers)
+	dockerfiles, deploy := sync.OnceValue(root.dockerfiles), sync.OnceValue(root.deployment)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range jobs {
-				r := lintOne(j.in, cfg, root, dockerfiles, containers, fix, unsafe)
+				r := lintOne(j.in, cfg, root, dockerfiles, deploy, fix, unsafe)
 				if len(r.findings) == 0 && r.fixed == nil && r.panic == nil {
 					j.in.src = nil
 				}
@@ -310,14 +310,16 @@ func lintAll(cfg *config.Config, root lintRoot, fix, unsafe bool, feed func(emit
 
 // lintOne lints or fixes one input; a panic is caught and reported as an
 // internal error of that file.
-func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []string, containers func() []lint.ContainerRef, fix, unsafe bool) (r result) {
+func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []string, deploy func() deployment, fix, unsafe bool) (r result) {
 	defer func() { r.panic = recover() }()
 	if in.kind == lint.Unknown {
 		r.errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
 		return r
 	}
 	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
-		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Containers: containers}
+		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles,
+		Containers: func() []lint.ContainerRef { return deploy().containers },
+		Builds:     func() []lint.Build { return deploy().builds }}
 	r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 	if !fix || len(r.errs) > 0 {
 		return r

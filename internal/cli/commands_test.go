@@ -46,7 +46,7 @@ func TestConfigInitAndDiscovery(t *testing.T) {
 	if code, _, stderr := gracelint(t, "", "config", "init"); code != ExitInput || !strings.Contains(stderr, "already exists") {
 		t.Errorf("a second config init: exit %d, %q", code, stderr)
 	}
-	write(t, sub, "worker.json", `{"containerDefinitions": [{"name": "w", "command": ["bundle", "exec", "sidekiq"]}]}`)
+	write(t, sub, "worker.json", `{"containerDefinitions": [{"name": "w", "command": ["sleep", "infinity"]}]}`)
 	write(t, sub, "vendor-ish/Dockerfile", "FROM ruby:3.3\nCMD sidekiq\n")
 	if code, _, _ := gracelint(t, "", sub); code != ExitFindings {
 		t.Fatalf("with the default config: exit %d", code)
@@ -108,28 +108,34 @@ func TestTaskDefinitionWithTheImagesCommand(t *testing.T) {
 	write(t, root, "docker/Dockerfile", "FROM ruby:3.3-slim\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"bundle\", \"exec\", \"sidekiq\", \"-t\", \"60\"]\n")
 	write(t, root, "deploy/worker.json", `{"family": "w", "containerDefinitions": [{"name": "sidekiq", "image": "123.dkr.ecr.us-east-1.amazonaws.com/app:v1", "stopTimeout": 30}]}`)
 	t.Chdir(root)
-	code, stdout, _ := gracelint(t, "", "deploy")
-	if code != ExitFindings || !strings.Contains(stdout, "deploy/worker.json:1:") || !strings.Contains(stdout, "[GL201 stop-timeout-too-short]") ||
-		!strings.Contains(stdout, "= note: docker/Dockerfile:3:24: the image starts sidekiq here") || strings.Contains(stdout, "GL103") {
-		t.Errorf("exit %d:\n%s", code, stdout)
-	}
-	// Two Dockerfiles and no mapping: the image's command is not known.
-	write(t, root, "other/Dockerfile", "FROM ruby:3.3\nCMD [\"rails\", \"server\"]\n")
+	// The only Dockerfile of the repository is no link: the image may be
+	// anything, so nothing is claimed.
 	if code, stdout, _ := gracelint(t, "", "deploy"); code != ExitClean || stdout != "" {
-		t.Errorf("ambiguous image: exit %d, %q", code, stdout)
+		t.Errorf("unlinked image: exit %d, %q", code, stdout)
 	}
+	check := func(how string) {
+		t.Helper()
+		code, stdout, _ := gracelint(t, "", "deploy")
+		if code != ExitFindings || !strings.Contains(stdout, "deploy/worker.json:1:") || !strings.Contains(stdout, "[GL201 stop-timeout-too-short]") ||
+			!strings.Contains(stdout, "= note: docker/Dockerfile:3:24: the image starts sidekiq here") || strings.Contains(stdout, "GL103") {
+			t.Errorf("%s: exit %d:\n%s", how, code, stdout)
+		}
+	}
+	// A Compose file that builds the image under that name links it.
+	write(t, root, "compose.yaml", "services:\n  worker:\n    build: {context: ., dockerfile: docker/Dockerfile}\n    image: 123.dkr.ecr.us-east-1.amazonaws.com/app:v1\n    stop_grace_period: 70s\n")
+	check("built by compose")
+	os.Remove(filepath.Join(root, "compose.yaml"))
 	write(t, root, ".gracelint.yaml", "images:\n  \"*.dkr.ecr.*.amazonaws.com/app:*\":\n    dockerfile: docker/Dockerfile\n")
-	if code, stdout, _ := gracelint(t, "", "deploy"); code != ExitFindings || !strings.Contains(stdout, "GL201") {
-		t.Errorf("with the mapping: exit %d, %q", code, stdout)
-	}
+	check("with the mapping")
 }
 
 func TestInitProcessEnabledSatisfiesTheDockerfile(t *testing.T) {
 	root := t.TempDir()
 	os.Mkdir(filepath.Join(root, ".git"), 0o755)
-	write(t, root, "Dockerfile", "FROM ruby:3.3-slim\nCMD [\"bundle\", \"exec\", \"sidekiq\"]\n")
+	write(t, root, "Dockerfile", "FROM ruby:3.3-slim\nCMD [\"sleep\", \"infinity\"]\n")
+	write(t, root, ".gracelint.yaml", "images:\n  \"app:*\":\n    dockerfile: Dockerfile\n")
 	t.Chdir(root)
-	if code, stdout, _ := gracelint(t, "", "Dockerfile"); code != ExitFindings || !strings.Contains(stdout, "GL103") {
+	if code, stdout, _ := gracelint(t, "", "Dockerfile"); code != ExitClean || !strings.Contains(stdout, "info: no init process") {
 		t.Fatalf("without a task definition: exit %d, %q", code, stdout)
 	}
 	write(t, root, "ecs/worker.json", `{"containerDefinitions": [{"name": "w", "image": "app:latest", "linuxParameters": {"initProcessEnabled": true}}]}`)

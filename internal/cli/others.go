@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,9 +52,18 @@ func (r lintRoot) dockerfiles() []string {
 	return out
 }
 
-// containers lists the containers of the task definitions under the root.
-func (r lintRoot) containers() []lint.ContainerRef {
-	var out []lint.ContainerRef
+// deployment is what the platform files under the root say of the images
+// they run.
+type deployment struct {
+	// containers are the containers of the task definitions.
+	containers []lint.ContainerRef
+	// builds are the images Compose files build, with their Dockerfiles.
+	builds []lint.Build
+}
+
+// deployment reads the platform files under the root.
+func (r lintRoot) deployment() deployment {
+	var out deployment
 	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -74,17 +84,24 @@ func (r lintRoot) containers() []lint.ContainerRef {
 		if err != nil {
 			return nil
 		}
-		kind := lint.Sniff(d.Name(), src)
+		kind := lint.KindFromName(d.Name())
 		if kind == lint.Unknown {
+			kind = lint.Sniff(d.Name(), src)
+		}
+		if kind == lint.Unknown || kind == lint.Dockerfile {
 			return nil
 		}
 		f, _ := lint.Parse(p, src, kind)
 		if f == nil {
 			return nil
 		}
+		rel := r.locate(p)
 		for _, t := range f.Targets {
 			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") {
-				out = append(out, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
+				out.containers = append(out.containers, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
+			}
+			if s := t.Compose; s != nil && s.Build != "" && s.Image.Known && rel != "" {
+				out.builds = append(out.builds, lint.Build{Image: s.Image.Str, Dockerfile: path.Join(path.Dir(rel), s.Build)})
 			}
 		}
 		return nil

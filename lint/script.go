@@ -1,0 +1,142 @@
+package lint
+
+import (
+	"bytes"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/parser/dockerfile"
+)
+
+// maxScriptSize bounds what is read of a script a chain follows.
+const maxScriptSize = 1 << 20
+
+// readRoot reads a regular file of the lint root, within maxScriptSize.
+func (l *Linter) readRoot(name string) ([]byte, bool) {
+	name = path.Clean(strings.TrimPrefix(name, "/"))
+	if l.FS == nil || !fs.ValidPath(name) {
+		return nil, false
+	}
+	info, err := fs.Stat(l.FS, name)
+	if err != nil || !info.Mode().IsRegular() || info.Size() > maxScriptSize {
+		return nil, false
+	}
+	src, err := fs.ReadFile(l.FS, name)
+	return src, err == nil
+}
+
+func (l *Linter) display(name string) string {
+	if l.Display != nil {
+		return l.Display(name)
+	}
+	return name
+}
+
+// imageScripts resolves a command of img to the shell script the build
+// context at ctx copies there: through the WORKDIR for a relative path,
+// through PATH for a bare name. It tries ctx, then the lint root, as the
+// build context.
+func (l *Linter) imageScripts(img *Image, ctx string) func(string) (*chain.ScriptFile, bool) {
+	if l.FS == nil {
+		return nil
+	}
+	return func(command string) (*chain.ScriptFile, bool) {
+		for _, inImage := range img.ImagePaths(command) {
+			for _, rel := range img.ContextSources(inImage) {
+				for _, dir := range []string{ctx, "."} {
+					name := path.Clean(path.Join(dir, rel))
+					if src, ok := l.readRoot(name); ok && isShellScript(rel, src) {
+						return &chain.ScriptFile{Name: l.display(name), Src: src}, true
+					}
+				}
+			}
+		}
+		return nil, false
+	}
+}
+
+// anyImageScripts resolves a command of a container whose image no file of
+// the run builds, by the scripts the Dockerfiles of the run copy to where
+// the command names: the link is the path itself. A command that two
+// different scripts could be is not resolved.
+func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
+	if l.FS == nil || l.Dockerfiles == nil {
+		return nil
+	}
+	var images []func(string) (*chain.ScriptFile, bool)
+	for _, p := range l.Dockerfiles() {
+		if img := l.finalImage(p); img != nil {
+			images = append(images, l.imageScripts(img, path.Dir(p)))
+		}
+	}
+	return func(command string) (*chain.ScriptFile, bool) {
+		if !strings.Contains(command, "/") && !strings.Contains(command, ".") {
+			return nil, false // a bare word names a program far more often than a script
+		}
+		var found *chain.ScriptFile
+		for _, resolve := range images {
+			f, ok := resolve(command)
+			switch {
+			case !ok:
+			case found == nil:
+				found = f
+			case !bytes.Equal(found.Src, f.Src):
+				return nil, false
+			}
+		}
+		return found, found != nil
+	}
+}
+
+// finalImage parses the Dockerfile at p of the lint root and resolves its
+// final stage.
+func (l *Linter) finalImage(p string) *Image {
+	src, ok := l.readRoot(p)
+	if !ok {
+		return nil
+	}
+	df, err := dockerfile.Parse(src)
+	if err != nil {
+		return nil
+	}
+	img := resolve(df.Stages[len(df.Stages)-1])
+	img.Shell = imageShell(img.BaseImage, &l.Options)
+	return img
+}
+
+// isShellScript: a #! line naming a shell, or a .sh name without one.
+func isShellScript(name string, src []byte) bool {
+	if line, ok := bytes.CutPrefix(src, []byte("#!")); ok {
+		line, _, _ = bytes.Cut(line, []byte("\n"))
+		for _, sh := range []string{"sh", "bash", "dash", "ash"} {
+			for _, f := range strings.Fields(string(line)) {
+				if path.Base(f) == sh {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return strings.HasSuffix(name, ".sh")
+}
+
+// imageDockerfile finds the Dockerfile that builds image: a configured
+// mapping, else a build of the run that names the image.
+func (l *Linter) imageDockerfile(image string) (string, bool) {
+	for _, m := range l.Options.ImageDockerfiles {
+		if ok, _ := doublestar.Match(m.Pattern, image); ok {
+			return m.Path, true
+		}
+	}
+	if l.Builds != nil && image != "" {
+		for _, b := range l.Builds() {
+			if b.Image == image {
+				return b.Dockerfile, true
+			}
+		}
+	}
+	return "", false
+}
