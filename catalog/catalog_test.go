@@ -67,3 +67,34 @@ func TestNormalizeSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupImage(t *testing.T) {
+	for _, tt := range []struct {
+		ref, want, tag string
+	}{
+		{"postgres:16-alpine", "postgres", "16-alpine"},
+		{"docker.io/library/redis:7", "redis", "7"},
+		{"public.ecr.aws/docker/library/nginx:1.27", "nginx", "1.27"},
+		{"mirror.gcr.io/library/nginx", "nginx", "latest"},
+		{"nginxinc/nginx-unprivileged:stable", "nginxinc/nginx-unprivileged", "stable"},
+		{"pgvector/pgvector:pg16", "postgres", "pg16"},
+		{"docker.elastic.co/elasticsearch/elasticsearch:8.16.0", "elasticsearch", "8.16.0"},
+		{"redis@sha256:abc", "redis", "latest"},
+		{"ghcr.io/acme/redis:7", "", ""},
+		{"acme/postgres", "", ""},
+		{"123.dkr.ecr.us-east-1.amazonaws.com/app:v1", "", ""},
+	} {
+		r, ok := LookupImage(tt.ref)
+		got, tag := "", ""
+		if ok {
+			got, tag = r.Name, r.Tag
+		}
+		if got != tt.want || tag != tt.tag {
+			t.Errorf("LookupImage(%q) = %q %q, want %q %q", tt.ref, got, tag, tt.want, tt.tag)
+		}
+	}
+	php, _ := LookupImage("php:8.3-fpm-alpine")
+	if cmd, sig := php.Config(); sig != "SIGQUIT" || cmd[0] != "php-fpm" || !php.Alpine() {
+		t.Errorf("php fpm alpine: %q %q %v", cmd, sig, php.Alpine())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
@@ -135,16 +136,19 @@ func (img *Image) StopSignal() (signal string, in *dockerfile.Instruction, inher
 	if in != nil {
 		return signal, in, false
 	}
-	if BaseStopsWithQuit(img.BaseImage) {
-		return "SIGQUIT", nil, true
+	if sig := BaseStopSignal(img.BaseImage); sig != "" {
+		return sig, nil, true
 	}
 	return "SIGTERM", nil, false
 }
 
-// BaseStopsWithQuit tells the official images that set STOPSIGNAL SIGQUIT:
-// nginx, and php's fpm variants.
-func BaseStopsWithQuit(image string) bool {
-	ref := strings.ToLower(image)
-	name, tag, _ := strings.Cut(strings.TrimPrefix(ref, "docker.io/library/"), ":")
-	return name == "nginx" || name == "php" && strings.Contains(tag, "fpm")
+// BaseStopSignal is the STOPSIGNAL a catalogued image sets, "" where it
+// sets none or the image is not catalogued.
+func BaseStopSignal(image string) string {
+	r, ok := catalog.LookupImage(image)
+	if !ok {
+		return ""
+	}
+	_, sig := r.Config()
+	return sig
 }

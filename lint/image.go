@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 )
 
@@ -31,7 +32,7 @@ type Build struct {
 // replaces the CMD.
 func (l *Linter) withImage(t *Target) {
 	r := t.run
-	if r == nil || l.FS == nil {
+	if r == nil {
 		return
 	}
 	df := r.build
@@ -39,10 +40,14 @@ func (l *Linter) withImage(t *Target) {
 		df, _ = l.imageDockerfile(r.image)
 	}
 	var img *Image
-	if df != "" {
+	if df != "" && l.FS != nil {
 		img = l.finalImage(df)
 	}
 	if img == nil {
+		if ref, ok := catalog.LookupImage(r.image); ok && !r.entrySet && r.build == "" {
+			withKnownImage(t, ref, &l.Options)
+			return
+		}
 		// No file of the run builds the image: follow only scripts the
 		// command names by a path some Dockerfile of the run copies to.
 		if t.Chain != nil && !r.entrySet && len(r.cmd) > 0 && strings.HasPrefix(r.cmd[0].Value, "-") {
@@ -50,7 +55,7 @@ func (l *Linter) withImage(t *Target) {
 			// program is named, so nothing is claimed.
 			t.Chain = nil
 		}
-		if t.Chain != nil {
+		if t.Chain != nil && l.FS != nil {
 			sh := imageShell(r.image, &l.Options)
 			t.Chain = chain.Walk(t.Chain.Argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit, Script: l.anyImageScripts()})
 		}
@@ -72,6 +77,42 @@ func (l *Linter) withImage(t *Target) {
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = df
 	t.linked = img
+}
+
+// withKnownImage completes the chain of a container that runs a catalogued
+// image with its own ENTRYPOINT: an entrypoint script that ends in exec
+// "$@" hands over to the command (after putting its server before bare
+// flags); any other ENTRYPOINT takes the command as arguments.
+func withKnownImage(t *Target, ref catalog.ImageRef, opt *Options) {
+	r := t.run
+	word := func(v string) chain.Arg { return chain.Arg{Value: v, Span: t.Anchor} }
+	cmd := r.cmd
+	if !r.cmdSet {
+		imgCmd, _ := ref.Config()
+		cmd = nil
+		for _, v := range imgCmd {
+			cmd = append(cmd, word(v))
+		}
+	}
+	if ref.FlagsGoTo != "" && len(cmd) > 0 && strings.HasPrefix(cmd[0].Value, "-") {
+		cmd = append([]chain.Arg{word(ref.FlagsGoTo)}, cmd...)
+	}
+	entry := ref.Entrypoint
+	if ref.EntrypointRunsCommand && len(entry) > 0 {
+		entry = entry[:len(entry)-1] // what runs before the script, such as tini --
+	}
+	var argv []chain.Arg
+	for _, v := range entry {
+		argv = append(argv, word(v))
+	}
+	argv = append(argv, cmd...)
+	t.EntrypointUnknown = false
+	if len(argv) == 0 {
+		t.Chain = nil
+		return
+	}
+	sh := imageShell(r.image, opt)
+	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
 }
 
 // run is what a platform file says of how a container starts, for

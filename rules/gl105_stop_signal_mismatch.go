@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
-	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 )
 
@@ -82,10 +81,20 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 		sig, where, at = s.StopSignal.Str, "stop_signal is "+s.StopSignal.Str, p.File.Span(s.StopSignal.Node)
 	case t.Dockerfile != "":
 		return // the image's Dockerfile is linted in its own right
-	case !s.Image.Known || !chain.KnownImage(s.Image.Str) || lint.BaseStopsWithQuit(s.Image.Str):
+	case !s.Image.Known:
 		return // the image may set its own STOPSIGNAL
 	default:
-		where = fmt.Sprintf("the service sets no stop_signal and %q no STOPSIGNAL, so docker compose stop sends SIGTERM", s.Image.Str)
+		if _, ok := catalog.LookupImage(s.Image.Str); !ok {
+			return // an image gracelint cannot see may set its own STOPSIGNAL
+		}
+		sig = "SIGTERM"
+		if base := lint.BaseStopSignal(s.Image.Str); base != "" {
+			sig = base
+		}
+		where = fmt.Sprintf("the service sets no stop_signal and %q sets STOPSIGNAL %s, so docker compose stop sends it", s.Image.Str, sig)
+		if lint.BaseStopSignal(s.Image.Str) == "" {
+			where = fmt.Sprintf("the service sets no stop_signal and %q no STOPSIGNAL, so docker compose stop sends SIGTERM", s.Image.Str)
+		}
 	}
 	if catalog.NormalizeSignal(sig) == spec.Graceful {
 		return

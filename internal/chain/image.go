@@ -4,16 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/parser/shell"
 )
 
-// debianImages are official images whose default variants are built on
-// Debian or Ubuntu, where /bin/sh is dash.
+// debianImages are official images the image catalog does not hold whose
+// default variants are built FROM buildpack-deps, which is Debian: /bin/sh
+// is dash.
 var debianImages = map[string]bool{
-	"debian": true, "ubuntu": true, "ruby": true, "node": true, "python": true,
-	"golang": true, "php": true, "perl": true, "openjdk": true, "eclipse-temurin": true,
-	"buildpack-deps": true, "rust": true, "elixir": true, "erlang": true, "postgres": true,
-	"redis": true, "nginx": true, "httpd": true, "mysql": true, "rails": true,
+	"buildpack-deps": true, "perl": true, "rust": true, "elixir": true, "erlang": true, "rails": true,
 }
 
 // debianTag reports whether an image tag names a Debian or Ubuntu release.
@@ -34,6 +33,7 @@ const (
 	debianFamily
 	alpineFamily
 	busyboxFamily
+	bashFamily    // Oracle Linux and UBI based images
 	noShellFamily // scratch and distroless: no /bin/sh at all
 )
 
@@ -51,6 +51,17 @@ func classify(image string) (family, string) {
 	}
 	base := name[strings.LastIndexByte(name, '/')+1:]
 	official := !strings.Contains(name, "/") || strings.HasPrefix(name, "docker.io/library/")
+	if r, ok := catalog.LookupImage(image); ok && r.Shell != "" {
+		switch {
+		case r.Alpine() || r.Shell == "ash":
+			return alpineFamily, fmt.Sprintf("%q is Alpine, where /bin/sh is BusyBox ash", image)
+		case r.Shell == "none":
+			return noShellFamily, fmt.Sprintf("%q has no shell", image)
+		case r.Shell == "bash":
+			return bashFamily, fmt.Sprintf("%q has bash as /bin/sh", image)
+		}
+		return debianFamily, fmt.Sprintf("%q is Debian-based, where /bin/sh is dash", image)
+	}
 	switch {
 	case name == "scratch":
 		return noShellFamily, `"scratch" is empty: it has no shell`
@@ -86,17 +97,12 @@ func ImageShell(image string) BinSh {
 		return BinSh{Dialect: shell.Ash, Why: why}
 	case debianFamily:
 		return BinSh{Dialect: shell.Dash, Why: why}
+	case bashFamily:
+		return BinSh{Dialect: shell.Bash, Why: why}
 	case noShellFamily:
 		return BinSh{Dialect: shell.Dash, Why: why, Missing: true}
 	}
 	return BinSh{Dialect: shell.Dash, Why: "assuming /bin/sh is dash because " + why}
-}
-
-// KnownImage reports whether gracelint knows what image is: an official
-// Debian, Ubuntu, Alpine or BusyBox based image, or a shell-less one.
-func KnownImage(image string) bool {
-	fam, _ := classify(image)
-	return fam != unknownFamily
 }
 
 // ParseShell names a shell for a configuration entry: dash, bash, ash or
