@@ -55,13 +55,16 @@ type Program struct {
 	DefaultTimeout int      `yaml:"default_timeout"`
 	Unbounded      bool     `yaml:"unbounded"`
 	Jobs           bool     `yaml:"jobs"`
-	Execs          bool     `yaml:"execs"`
-	ValueOptions   []string `yaml:"value_options"`
-	Positional     int      `yaml:"positional"`
-	After          string   `yaml:"after"`
-	Assignments    bool     `yaml:"assignments"`
-	Subcommand     string   `yaml:"subcommand"`
-	Source         string   `yaml:"source"`
+	// DaemonizesUnless: the program forks into the background and returns
+	// at once unless an argument holds one of these.
+	DaemonizesUnless []string `yaml:"daemonizes_unless"`
+	Execs            bool     `yaml:"execs"`
+	ValueOptions     []string `yaml:"value_options"`
+	Positional       int      `yaml:"positional"`
+	After            string   `yaml:"after"`
+	Assignments      bool     `yaml:"assignments"`
+	Subcommand       string   `yaml:"subcommand"`
+	Source           string   `yaml:"source"`
 }
 
 // LongRunning reports whether the program keeps running until stopped, so
@@ -72,6 +75,22 @@ func (p *Program) LongRunning() bool {
 		return true
 	}
 	return false
+}
+
+// Daemonizes reports whether the program, run with args, forks into the
+// background and returns, leaving nothing in the foreground to stop.
+func (p *Program) Daemonizes(args []string) bool {
+	if len(p.DaemonizesUnless) == 0 {
+		return false
+	}
+	for _, a := range args {
+		for _, w := range p.DaemonizesUnless {
+			if strings.Contains(a, w) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 //go:embed programs.yaml

@@ -17,10 +17,11 @@ type ImageDockerfile struct {
 }
 
 // Build is an image a file of the run builds: a Compose service with both
-// build: and image:.
+// build: and image:, or a docker build in a CI workflow.
 type Build struct {
-	Image      string
+	Image      string // the repository, without tag or digest
 	Dockerfile string // its lint-root path
+	Context    string // the build context's lint-root path; "" for the Dockerfile's directory
 }
 
 // withImage completes the chain of a container that leaves its ENTRYPOINT
@@ -35,9 +36,12 @@ func (l *Linter) withImage(t *Target) {
 	if r == nil {
 		return
 	}
-	df := r.build
+	df, ctx := r.build, ""
 	if df == "" && r.image != "" {
-		df, _ = l.imageDockerfile(r.image)
+		df, ctx, _ = l.imageDockerfile(r.image)
+	}
+	if ctx == "" {
+		ctx = path.Dir(df)
 	}
 	var img *Image
 	if df != "" && l.FS != nil {
@@ -57,7 +61,7 @@ func (l *Linter) withImage(t *Target) {
 		}
 		if t.Chain != nil && l.FS != nil {
 			sh := imageShell(r.image, &l.Options)
-			t.Chain = chain.Walk(t.Chain.Argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit, Script: l.anyImageScripts()})
+			t.Chain = chain.Walk(t.Chain.Argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: r.platformInit, Script: l.anyImageScripts()})
 		}
 		return
 	}
@@ -72,8 +76,8 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	t.Chain = chain.Walk(argv, chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, PlatformInit: r.platformInit,
-		Script: l.imageScripts(img, path.Dir(df))})
+	t.Chain = chain.Walk(argv, chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, ShAssumed: img.Shell.Assumed, PlatformInit: r.platformInit,
+		Script: l.imageScripts(img, ctx)})
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = df
 	t.linked = img
@@ -112,7 +116,7 @@ func withKnownImage(t *Target, ref catalog.ImageRef, opt *Options) {
 		return
 	}
 	sh := imageShell(r.image, opt)
-	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, PlatformInit: r.platformInit})
+	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: r.platformInit})
 }
 
 // run is what a platform file says of how a container starts, for
@@ -140,7 +144,7 @@ func (l *Linter) RunsWithInit(path string) bool {
 	}
 	for _, c := range l.Containers() {
 		if c.Init {
-			if p, ok := l.imageDockerfile(c.Image); ok && p == path {
+			if p, _, ok := l.imageDockerfile(c.Image); ok && p == path {
 				return true
 			}
 		}
@@ -155,7 +159,7 @@ func (l *Linter) withScripts(t *Target, dir string) {
 	if t.Chain == nil || dir == "" {
 		return
 	}
-	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, Script: l.imageScripts(t.Image, dir)}
+	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, ShAssumed: t.Image.Shell.Assumed, Script: l.imageScripts(t.Image, dir)}
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
 		if st != nil && st.Chain != nil {

@@ -18,7 +18,7 @@ func summary(fs []lint.Finding) []string {
 }
 
 func TestOptions(t *testing.T) {
-	src := []byte(`{"containerDefinitions": [{"name": "w", "stopTimeout": 30,
+	src := []byte(`{"containerDefinitions": [{"name": "w", "stopTimeout": 30, "image": "ruby:3.3",
  "command": ["sh", "-c", "bundle exec sidekiq"]}]}`)
 	tests := []struct {
 		name string

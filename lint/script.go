@@ -9,6 +9,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/parser/dockerfile"
+	"github.com/gracelint/gracelint/parser/workflow"
 )
 
 // maxScriptSize bounds what is read of a script a chain follows.
@@ -123,20 +124,32 @@ func isShellScript(name string, src []byte) bool {
 	return strings.HasSuffix(name, ".sh")
 }
 
-// imageDockerfile finds the Dockerfile that builds image: a configured
-// mapping, else a build of the run that names the image.
-func (l *Linter) imageDockerfile(image string) (string, bool) {
+// imageDockerfile finds the Dockerfile that builds image, and its build
+// context when known: a configured mapping, else a build of the run that
+// tags the image's repository. Builds of one repository from two
+// Dockerfiles link it to neither.
+func (l *Linter) imageDockerfile(image string) (dockerfile, context string, ok bool) {
 	for _, m := range l.Options.ImageDockerfiles {
 		if ok, _ := doublestar.Match(m.Pattern, image); ok {
-			return m.Path, true
+			return m.Path, "", true
 		}
 	}
-	if l.Builds != nil && image != "" {
-		for _, b := range l.Builds() {
-			if b.Image == image {
-				return b.Dockerfile, true
-			}
+	repo := workflow.Repository(image)
+	if l.Builds == nil || repo == "" {
+		return "", "", false
+	}
+	var found *Build
+	for _, b := range l.Builds() {
+		switch {
+		case b.Image != repo:
+		case found == nil:
+			found = &b
+		case found.Dockerfile != b.Dockerfile:
+			return "", "", false
 		}
 	}
-	return "", false
+	if found == nil {
+		return "", "", false
+	}
+	return found.Dockerfile, found.Context, true
 }

@@ -178,7 +178,7 @@ func dockerTarget(df *dockerfile.File, o *Options) *Target {
 	img := resolve(final)
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
-	opt := chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why}
+	opt := chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, ShAssumed: img.Shell.Assumed}
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
 		if st == nil {
@@ -255,7 +255,7 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		image = *c.Def.Image
 	}
 	sh := imageShell(image, o)
-	opt := chain.Options{Sh: sh.Dialect, ShWhy: sh.Why}
+	opt := chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed}
 	if c.InitProcessEnabled() {
 		opt.PlatformInit = "initProcessEnabled"
 	}

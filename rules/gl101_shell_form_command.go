@@ -73,6 +73,9 @@ func checkShellFormCommand(p *lint.Pass) {
 		switch sh.Result.Verdict {
 		case shell.Stays:
 			fmt.Fprintf(&b, " and stays as its parent: %s; %s", shellReason(sh), shellFate(t, t.Chain.Init, sh.Name, idx, st.Chain))
+			if sh.Assumed && sh.Result.ByDialect {
+				sev = lint.Info // the base image is not known: dash is only assumed
+			}
 		case shell.Replaces:
 			sev = lint.Info
 			fmt.Fprintf(&b, "; %s replaces the shell only because %s (%s), which breaks as soon as a command follows it or the image's shell changes",

@@ -102,13 +102,7 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, whic
 	if w.Name != "sidekiq" {
 		switch {
 		case w.Spec.Unbounded:
-			// A stop timeout left at the platform's default was never chosen
-			// for this worker; one set by hand is the owner's call.
-			sev := lint.Warning
-			if t.Stop.Set {
-				sev = lint.Info
-			}
-			p.Add(lint.Finding{Severity: sev, Span: t.Anchor,
+			p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
 				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but %s SIGKILLs it %s after SIGTERM: at the next deploy %s",
 					w.Name, t.Stop.Platform, stopWait(t), lostWork(w)),
 				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set %s above it", w.Name, boundHint(w.Spec), t.Stop.Field)})

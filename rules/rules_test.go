@@ -56,7 +56,11 @@ func TestRules(t *testing.T) {
 			"FROM ruby:3.3 AS base\nENTRYPOINT sidekiq\nFROM base\nENTRYPOINT []\n", nil},
 
 		{"seed", "td.json", ecs(`{"name": "w", "image": "x", "command": ["sh", "-c", "bundle exec sidekiq -C config/sidekiq.yml -t 20"]}`),
+			[]string{"GL102:info:1"}}, // the image is not known: dash is only assumed
+		{"seed on a Debian image", "td.json", ecs(`{"name": "w", "image": "ruby:3.3-slim", "command": ["sh", "-c", "bundle exec sidekiq -C config/sidekiq.yml -t 20"]}`),
 			[]string{"GL102:error:1"}},
+		{"shell form on a base image gracelint cannot see", "Dockerfile", "FROM ghcr.io/acme/base:1\nCMD bundle exec sidekiq\n", []string{"GL101:info:2"}},
+		{"seed on an Alpine image", "td.json", ecs(`{"name": "w", "image": "ruby:3.3-alpine", "command": ["sh", "-c", "bundle exec sidekiq -C config/sidekiq.yml -t 20"]}`), nil},
 		{"seed fixed", "td.json", ecs(`{"name": "w", "image": "x", "command": ["tini", "-s", "--", "bundle", "exec", "sidekiq", "-C", "config/sidekiq.yml", "-t", "20"]}`), nil},
 		{"stopTimeout 20 with -t 25", "td.json", ecs(`{"name": "w", "image": "x", "stopTimeout": 20, "entryPoint": ["tini", "--"], "command": ["sidekiq", "-t", "25"]}`),
 			[]string{"GL201:error:1"}},

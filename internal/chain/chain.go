@@ -82,6 +82,9 @@ type Shell struct {
 	Dialect shell.Dialect
 	// DialectWhy says how the dialect was chosen, for messages.
 	DialectWhy string
+	// Assumed is true when /bin/sh is dash only by assumption: the image
+	// is not known.
+	Assumed bool
 	// Script is the -c argument; nil when the shell runs a script file.
 	Script    *Arg
 	Parsed    *shell.Script
@@ -122,9 +125,11 @@ func (s *Script) Stays() bool {
 
 // Options say what the walk cannot see in the argv.
 type Options struct {
-	// Sh is the dialect of /bin/sh in the image, and why it is assumed.
-	Sh    shell.Dialect
-	ShWhy string
+	// Sh is the dialect of /bin/sh in the image, and why it is assumed;
+	// ShAssumed is true when the image is not known.
+	Sh        shell.Dialect
+	ShWhy     string
+	ShAssumed bool
 	// PlatformInit names an init the orchestrator starts as PID 1.
 	PlatformInit string
 	// Script returns the script file the image runs for a command name, if
@@ -245,11 +250,11 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 		return out
 	}
 	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
-		return startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1)
+		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1))
 	})
 	m := s.Result.Main
-	if m == nil || !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) {
-		return
+	if m == nil || s.Result.Verdict == shell.Unknown || !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) {
+		return // nothing runs long, or it runs in one branch of several
 	}
 	s.Starts = true
 	next := words(m)
@@ -272,8 +277,8 @@ func (c *Chain) startsWork(argv []Arg, opt Options, depth int) bool {
 	if first.Expanded {
 		return false
 	}
-	if p, _ := catalog.Lookup(prog); p != nil {
-		return p.LongRunning() || p.Role == catalog.Init || p.Role == catalog.Wrapper
+	if p, args := catalog.Lookup(prog); p != nil {
+		return (p.LongRunning() || p.Role == catalog.Init || p.Role == catalog.Wrapper) && !p.Daemonizes(prog[args:])
 	}
 	if depth < maxDepth && opt.Script != nil {
 		_, ok := opt.Script(prog[0])
@@ -470,7 +475,7 @@ func parseShell(argv []Arg, i int, opt Options) (*Shell, bool) {
 	}
 	switch name {
 	case "sh":
-		sh.Dialect, sh.DialectWhy = opt.Sh, opt.ShWhy
+		sh.Dialect, sh.DialectWhy, sh.Assumed = opt.Sh, opt.ShWhy, opt.ShAssumed
 	case "bash":
 		sh.Dialect, sh.DialectWhy = shell.Bash, "it is bash"
 	case "dash":

@@ -86,6 +86,8 @@ type BinSh struct {
 	Why string
 	// Missing is true for images without any shell.
 	Missing bool
+	// Assumed is true when the image is not known and dash is assumed.
+	Assumed bool
 }
 
 // ImageShell says which shell /bin/sh is in image, and why that is assumed.
@@ -102,7 +104,7 @@ func ImageShell(image string) BinSh {
 	case noShellFamily:
 		return BinSh{Dialect: shell.Dash, Why: why, Missing: true}
 	}
-	return BinSh{Dialect: shell.Dash, Why: "assuming /bin/sh is dash because " + why}
+	return BinSh{Dialect: shell.Dash, Why: "assuming /bin/sh is dash because " + why, Assumed: true}
 }
 
 // ParseShell names a shell for a configuration entry: dash, bash, ash or

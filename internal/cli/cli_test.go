@@ -57,7 +57,13 @@ func write(t *testing.T, dir, name, content string) string {
 }
 
 func TestSeed(t *testing.T) {
+	// Alone, the task definition does not say which shell the image has:
+	// gracelint says what it assumes, at info.
 	code, out := runJSON(t, "../../fixtures/GL102/bad-seed.json")
+	if code != ExitClean || len(out.Findings) != 1 || out.Findings[0].Severity != "info" || !strings.Contains(out.Findings[0].Message, "assuming /bin/sh is dash") {
+		t.Errorf("without the image: exit %d, %+v", code, out.Findings)
+	}
+	code, out = runJSON(t, "--config", seedConfig, "../../fixtures/GL102/bad-seed.json")
 	if code != ExitFindings {
 		t.Errorf("exit %d, want 1", code)
 	}
@@ -155,7 +161,7 @@ func TestStdin(t *testing.T) {
 	if code != ExitFindings || !strings.HasPrefix(stdout, "deploy/Dockerfile:2:1: error:") {
 		t.Errorf("exit %d, output %q", code, stdout)
 	}
-	code, stdout, _ = gracelint(t, `{"containerDefinitions": [{"name": "w", "command": ["sh", "-c", "sidekiq"]}]}`, "-")
+	code, stdout, _ = gracelint(t, `{"containerDefinitions": [{"name": "w", "image": "ruby:3.3", "command": ["sh", "-c", "sidekiq"]}]}`, "-")
 	if code != ExitFindings || !strings.HasPrefix(stdout, "stdin:1:") {
 		t.Errorf("JSON on stdin: exit %d, output %q", code, stdout)
 	}
@@ -226,6 +232,9 @@ func copyFixture(t *testing.T, dir, fixture string) string {
 	}
 	return write(t, dir, filepath.Base(fixture), string(src))
 }
+
+// seedConfig tells gracelint the shell of the seed's image.
+const seedConfig = "testdata/seed.gracelint.yaml"
 
 func TestFixSeed(t *testing.T) {
 	dir := t.TempDir()

@@ -42,7 +42,7 @@ func TestSARIFValidatesForEveryFixture(t *testing.T) {
 }
 
 func TestSARIFContent(t *testing.T) {
-	_, stdout, _ := gracelint(t, "", "--format", "sarif", "../../fixtures/GL102/bad-seed.json")
+	_, stdout, _ := gracelint(t, "", "--format", "sarif", "--config", seedConfig, "../../fixtures/GL102/bad-seed.json")
 	var log struct {
 		Runs []struct {
 			Tool struct {
@@ -193,7 +193,7 @@ func TestGitLabFingerprintsSurviveLineShifts(t *testing.T) {
 }
 
 func TestRDJSONL(t *testing.T) {
-	_, stdout, _ := gracelint(t, "", "--format", "rdjsonl", "../../fixtures/GL102/bad-seed.json")
+	_, stdout, _ := gracelint(t, "", "--format", "rdjsonl", "--config", seedConfig, "../../fixtures/GL102/bad-seed.json")
 	sc := bufio.NewScanner(strings.NewReader(stdout))
 	n := 0
 	for sc.Scan() {
@@ -233,7 +233,7 @@ func TestMarkdownEscapes(t *testing.T) {
 func TestSeveralFormats(t *testing.T) {
 	dir := t.TempDir()
 	sarif, js := filepath.Join(dir, "out.sarif"), filepath.Join(dir, "out.json")
-	code, stdout, _ := gracelint(t, "", "--format", "github", "--format", "sarif", "--output", "-", "--output", sarif, "--format", "json", "--output", js, "../../fixtures/GL102/bad-seed.json")
+	code, stdout, _ := gracelint(t, "", "--format", "github", "--format", "sarif", "--output", "-", "--output", sarif, "--format", "json", "--output", js, "--config", seedConfig, "../../fixtures/GL102/bad-seed.json")
 	if code != ExitFindings || !strings.HasPrefix(stdout, "::error ") {
 		t.Errorf("exit %d, stdout %q", code, stdout)
 	}

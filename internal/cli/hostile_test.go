@@ -44,7 +44,7 @@ func TestHostileInputs(t *testing.T) {
 	write(t, dir, "empty/Dockerfile", "")
 	write(t, dir, "empty.json", "")
 	write(t, dir, "binary/Dockerfile", "\x00\x01\x02\xff\xfe ELF \x7f\x00")
-	write(t, dir, "utf8/Dockerfile", "FROM ruby:3.3\nCMD [\"sleep\", \"\xff\xfe caf\xc3\xa9\"]\n")
+	write(t, dir, "utf8/Dockerfile", "FROM ruby:3.3\nCMD [\"sleep\", \"infinity\", \"\xff\xfe caf\xc3\xa9\"]\n")
 	write(t, dir, "bom/Dockerfile", "\xef\xbb\xbfFROM ruby:3.3\r\nCMD [\"sleep\", \"infinity\"]\r\n")
 	write(t, dir, "deep.json", `{"containerDefinitions": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"}")
 	write(t, dir, "long/task.json", `{"family": "`+strings.Repeat("x", 1<<20)+`", "containerDefinitions": [{"name": "w", "command": ["sh", "-c", "sidekiq"]}]}`)

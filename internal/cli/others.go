@@ -12,6 +12,7 @@ import (
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/output"
+	"github.com/gracelint/gracelint/parser/workflow"
 )
 
 // lintRoot is where rules look for the files an input leads to.
@@ -57,13 +58,18 @@ func (r lintRoot) dockerfiles() []string {
 type deployment struct {
 	// containers are the containers of the task definitions.
 	containers []lint.ContainerRef
-	// builds are the images Compose files build, with their Dockerfiles.
+	// builds are the images Compose files and GitHub workflows build, with
+	// their Dockerfiles.
 	builds []lint.Build
 }
 
 // deployment reads the platform files under the root.
 func (r lintRoot) deployment() deployment {
 	var out deployment
+	// Compose files beside each other describe one project: a service one
+	// of them builds runs, in another, under the image it names.
+	type service struct{ dir, name string }
+	images, builds := map[service]string{}, map[service]string{}
 	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -84,6 +90,14 @@ func (r lintRoot) deployment() deployment {
 		if err != nil {
 			return nil
 		}
+		rel := r.locate(p)
+		if workflow.IsWorkflow(rel) {
+			builds, _ := workflow.Parse(src)
+			for _, b := range builds {
+				out.builds = append(out.builds, lint.Build{Image: b.Image, Dockerfile: b.Dockerfile, Context: b.Context})
+			}
+			return nil
+		}
 		kind := lint.KindFromName(d.Name())
 		if kind == lint.Unknown {
 			kind = lint.Sniff(d.Name(), src)
@@ -95,17 +109,30 @@ func (r lintRoot) deployment() deployment {
 		if f == nil {
 			return nil
 		}
-		rel := r.locate(p)
 		for _, t := range f.Targets {
 			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") {
 				out.containers = append(out.containers, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
 			}
-			if s := t.Compose; s != nil && s.Build != "" && s.Image.Known && rel != "" {
-				out.builds = append(out.builds, lint.Build{Image: s.Image.Str, Dockerfile: path.Join(path.Dir(rel), s.Build)})
+			s := t.Compose
+			if s == nil || rel == "" {
+				continue
+			}
+			key := service{path.Dir(rel), s.Name}
+			if s.Image.Known {
+				images[key] = workflow.Repository(s.Image.Str)
+			}
+			if s.Build != "" {
+				builds[key] = path.Join(path.Dir(rel), s.Build)
 			}
 		}
 		return nil
 	})
+	for key, df := range builds {
+		if repo := images[key]; repo != "" {
+			out.builds = append(out.builds, lint.Build{Image: repo, Dockerfile: df})
+		}
+	}
+	slices.SortFunc(out.builds, func(a, b lint.Build) int { return strings.Compare(a.Image+a.Dockerfile, b.Image+b.Dockerfile) })
 	return out
 }
 

@@ -123,7 +123,7 @@ func TestActionOnFixtures(t *testing.T) {
 	dir := t.TempDir()
 	summary, sarif := filepath.Join(dir, "summary.md"), filepath.Join(dir, "gracelint.sarif")
 	outputs, stdout, code := runAction(t,
-		map[string]string{"path": "fixtures/GL102 fixtures/GL201", "sarif-file": sarif, "fail-level": "error"},
+		map[string]string{"path": "fixtures/GL102 fixtures/GL104 fixtures/GL201", "sarif-file": sarif, "fail-level": "error"},
 		map[string]string{"GITHUB_STEP_SUMMARY": summary})
 	if code != 1 {
 		t.Errorf("exit code %d, want 1: the fixtures hold errors", code)

@@ -67,6 +67,8 @@ func TestPreCommitHook(t *testing.T) {
 	copyFile(t, filepath.Join(fixtures, "GL102/bad-seed.json"), filepath.Join(dir, "worker-taskdef.json"))
 	copyFile(t, filepath.Join(fixtures, "GL101/bad-debian.Dockerfile"), filepath.Join(dir, "Dockerfile"))
 	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "app"}`), 0o644)
+	// The task definition runs the image the Dockerfile builds.
+	os.WriteFile(filepath.Join(dir, ".gracelint.yaml"), []byte("images:\n  \"*/rails-app:*\":\n    dockerfile: Dockerfile\n"), 0o644)
 	stageAndTry := func() (string, error) {
 		if out, err := run(t, dir, "git", "add", "-A"); err != nil {
 			t.Fatalf("git add: %v\n%s", err, out)

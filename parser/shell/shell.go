@@ -73,6 +73,10 @@ func (c *Command) String() string {
 // Last reports whether nothing in the script runs after c.
 func (c *Command) Last() bool { return c.tail }
 
+// Background reports whether c runs in the background (&): it is the
+// script's child, never what the script hands over to.
+func (c *Command) Background() bool { return c.in("background") }
+
 func (c *Command) in(kind string) bool {
 	for _, k := range c.ctx {
 		if k == kind {
