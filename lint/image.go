@@ -159,7 +159,7 @@ func (l *Linter) withScripts(t *Target, dir string) {
 	if t.Chain == nil || dir == "" {
 		return
 	}
-	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, ShAssumed: t.Image.Shell.Assumed, Script: l.imageScripts(t.Image, dir)}
+	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, ShAssumed: t.Image.Shell.Assumed, Script: l.imageScripts(t.Image, dir), ImageMain: true}
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
 		if st != nil && st.Chain != nil {

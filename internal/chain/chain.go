@@ -135,6 +135,9 @@ type Options struct {
 	// Script returns the script file the image runs for a command name, if
 	// the image is known and holds one; nil follows no script.
 	Script func(command string) (*ScriptFile, bool)
+	// ImageMain is true for an image's own ENTRYPOINT and CMD: the last
+	// command of a script they run is the process the container lives on.
+	ImageMain bool
 }
 
 // maxDepth bounds how many scripts a walk follows, against scripts that
@@ -200,8 +203,9 @@ func (c *Chain) walk(argv []Arg, opt Options, depth int, top bool) {
 			}
 			if sh.Script == nil {
 				// A script file: the shell runs it and never execs its last
-				// command.
-				c.walkRest(argv[sh.ScriptArg:], opt, depth)
+				// command. A shell reads a bare name from the working
+				// directory, not from PATH.
+				c.walkRest(argv[sh.ScriptArg:], opt, depth, true)
 				return
 			}
 			rest, ok := c.walkShell(sh, argv, opt)
@@ -215,14 +219,14 @@ func (c *Chain) walk(argv []Arg, opt Options, depth int, top bool) {
 		}
 		break
 	}
-	c.walkRest(argv[i:], opt, depth)
+	c.walkRest(argv[i:], opt, depth, false)
 }
 
 // walkRest follows argv into a script the image holds, or ends the walk
-// there.
-func (c *Chain) walkRest(argv []Arg, opt Options, depth int) {
+// there. shellArg is true when a shell was given argv[0] as its script.
+func (c *Chain) walkRest(argv []Arg, opt Options, depth int, shellArg bool) {
 	if depth < maxDepth && opt.Script != nil && len(argv) > 0 && !argv[0].Expanded && argv[0].Value != "" {
-		if f, ok := opt.Script(argv[0].Value); ok {
+		if f, ok := opt.Script(scriptName(argv[0].Value, shellArg)); ok {
 			c.followScript(f, argv, opt, depth)
 			return
 		}
@@ -242,19 +246,19 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	}
 	s.Parsed, s.Forwards = parsed, parsed.Traps()
 	lines := source.NewLines(f.Src)
-	words := func(cmd *shell.Command) []Arg {
-		out := make([]Arg, len(cmd.Args))
-		for i, w := range cmd.Args {
-			out[i] = Arg{Value: w.Value, Span: lines.Span(w.Start, w.End), File: f.Name, Expanded: !w.Literal}
-		}
-		return out
-	}
+	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines) }
 	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
 		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1))
 	})
 	m := s.Result.Main
-	if m == nil || s.Result.Verdict == shell.Unknown || !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) {
-		return // nothing runs long, or it runs in one branch of several
+	if m == nil || s.Result.Verdict == shell.Unknown {
+		return // the script runs nothing, or its command runs in one branch of several
+	}
+	if !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) && !(opt.ImageMain && m.Last() && !oneShot[m.Args[0].Value] && m.Args[0].Literal) {
+		// Nothing known to run long. The last command of the image's own
+		// entrypoint script is what the container lives on, unless it
+		// finishes at once.
+		return
 	}
 	s.Starts = true
 	next := words(m)
@@ -265,26 +269,82 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	c.walk(next, opt, depth+1, false)
 }
 
-// startsWork reports whether argv, once wrappers are walked through, runs
-// the script's positional arguments ("$@"), a long-running program of the
-// catalog, or a script of the image that does.
+// startsWork reports whether argv, once inits and wrappers are walked
+// through, runs a long-running program of the catalog or a script of the
+// image.
 func (c *Chain) startsWork(argv []Arg, opt Options, depth int) bool {
-	prog := Program(Values(argv))
-	if len(prog) == 0 {
+	vals := Values(argv)
+	i := 0
+	for i < len(argv) {
+		if _, next, ok := parseInit(argv, i); ok {
+			i = next
+			continue
+		}
+		if _, next, ok := wrapper(vals, i); ok {
+			i = next
+			continue
+		}
+		break
+	}
+	if i >= len(argv) || argv[i].Expanded {
 		return false
 	}
-	first := argv[len(argv)-len(prog)]
-	if first.Expanded {
-		return false
+	if p, args := catalog.Lookup(vals[i:]); p != nil {
+		return p.LongRunning() && !p.Daemonizes(vals[i+args:])
 	}
-	if p, args := catalog.Lookup(prog); p != nil {
-		return (p.LongRunning() || p.Role == catalog.Init || p.Role == catalog.Wrapper) && !p.Daemonizes(prog[args:])
+	if sh, ok := parseShell(argv, i, opt); ok && sh.Script == nil {
+		i = sh.ScriptArg // sh script.sh: the script is what runs
 	}
-	if depth < maxDepth && opt.Script != nil {
-		_, ok := opt.Script(prog[0])
-		return ok
+	if depth < maxDepth && opt.Script != nil && !argv[i].Expanded {
+		if f, ok := opt.Script(scriptName(argv[i].Value, i > 0)); ok {
+			return c.scriptStartsWork(f, opt, depth+1)
+		}
 	}
 	return false
+}
+
+// scriptStartsWork reports whether a script hands over to "$@", a
+// long-running program or a script that does: a setup script that runs
+// migrations and returns does not.
+func (c *Chain) scriptStartsWork(f *ScriptFile, opt Options, depth int) bool {
+	parsed, err := shell.Parse(string(f.Src))
+	if err != nil {
+		return false
+	}
+	isMain := func(cmd *shell.Command) bool {
+		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(fileWords(cmd, f, nil), opt, depth))
+	}
+	m := parsed.AnalyzeFile(isMain).Main
+	return m != nil && isMain(m)
+}
+
+// fileWords turns a command of a script file into chain arguments that
+// point into the file; lines may be nil where no span is needed.
+func fileWords(cmd *shell.Command, f *ScriptFile, lines *source.Lines) []Arg {
+	out := make([]Arg, len(cmd.Args))
+	for i, w := range cmd.Args {
+		out[i] = Arg{Value: w.Value, File: f.Name, Expanded: !w.Literal}
+		if lines != nil {
+			out[i].Span = lines.Span(w.Start, w.End)
+		}
+	}
+	return out
+}
+
+// scriptName is how a command names a script: a shell reads a bare name
+// given as its argument from the working directory, not from PATH.
+func scriptName(name string, shellArg bool) string {
+	if shellArg && name != "" && !strings.Contains(name, "/") {
+		return "./" + name
+	}
+	return name
+}
+
+// oneShot are commands that finish at once: a script that ends with one is
+// not handing over to a process that runs until stopped.
+var oneShot = map[string]bool{
+	"echo": true, "printf": true, "true": true, "false": true, "exit": true, "return": true,
+	":": true, "test": true, "[": true, "set": true, "export": true, "cd": true, "wait": true,
 }
 
 // startsAllArgs reports whether cmd runs "$@" once wrappers are walked

@@ -1,0 +1,93 @@
+package chain
+
+import (
+	"strings"
+	"testing"
+)
+
+// scripts is an image holding script files by the name a command uses.
+func scripts(files map[string]string) func(string) (*ScriptFile, bool) {
+	return func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		if !ok {
+			return nil, false
+		}
+		return &ScriptFile{Name: strings.TrimPrefix(name, "./"), Src: []byte(src)}, true
+	}
+}
+
+func TestFollowScripts(t *testing.T) {
+	files := map[string]string{
+		"docker-entrypoint":     "#!/bin/bash\nset -e\nbin/rails db:prepare\nexec \"$@\"\n",
+		"./start.sh":            "#!/bin/sh\nwait-for-it db:5432 -- celery -A app worker\n",
+		"./setup_db":            "#!/bin/sh\nbundle exec rake db:migrate\n",
+		"./run":                 "#!/bin/sh\n./setup_db\nbundle exec puma -C config/puma.rb\n",
+		"./web.sh":              "#!/bin/sh\nnginx\ngunicorn app.wsgi\n",
+		"./bg.sh":               "#!/bin/sh\nsleep 10 && celery -A app control shutdown &\nexec celery -A app worker\n",
+		"./case.sh":             "#!/bin/sh\ncase \"$1\" in\n  web) exec puma ;;\n  *) exec sidekiq ;;\nesac\n",
+		"./consume.sh":          "#!/bin/bash\nuv run consumer.py\n",
+		"./traps.sh":            "#!/bin/sh\ntrap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\nwait $pid\n",
+		"./loop-a.sh":           "#!/bin/sh\nexec ./loop-b.sh\n",
+		"./loop-b.sh":           "#!/bin/sh\nexec ./loop-a.sh\n",
+		"sidekiq-entrypoint.sh": "#!/bin/sh\nexec bundle exec sidekiq\n",
+	}
+	tests := []struct {
+		argv      []string
+		imageMain bool
+		scripts   string // each script: name, then "stays" or "execs"
+		main      string
+		worker    string
+	}{
+		{[]string{"docker-entrypoint", "bundle", "exec", "sidekiq", "-t", "40"}, false, "docker-entrypoint execs", "sidekiq -t 40", "sidekiq"},
+		{[]string{"tini", "--", "docker-entrypoint", "sh", "-c", "bundle exec sidekiq"}, false, "docker-entrypoint execs", "sidekiq", "sidekiq"},
+		{[]string{"./start.sh"}, false, "start.sh stays", "celery -A app worker", "celery"},
+		{[]string{"sh", "start.sh"}, false, "start.sh stays", "celery -A app worker", "celery"},
+		{[]string{"./run"}, false, "run stays", "puma -C config/puma.rb", "puma"},
+		{[]string{"./web.sh"}, false, "web.sh stays", "gunicorn app.wsgi", "gunicorn"},
+		{[]string{"./bg.sh"}, false, "bg.sh execs", "celery -A app worker", "celery"},
+		{[]string{"./case.sh", "web"}, false, "case.sh", "", ""},
+		{[]string{"uv", "run", "bash", "consume.sh"}, false, "consume.sh", "", ""},
+		{[]string{"uv", "run", "bash", "consume.sh"}, true, "consume.sh stays", "consumer.py", ""},
+		{[]string{"./traps.sh"}, false, "traps.sh forwards", "", ""},
+		{[]string{"./loop-a.sh"}, false, "loop-a.sh", "", ""}, // scripts that exec each other start nothing known
+		{[]string{"sidekiq-entrypoint.sh", "sidekiq"}, false, "sidekiq-entrypoint.sh execs", "sidekiq", "sidekiq"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.argv, " "), func(t *testing.T) {
+			c := Walk(argv(tt.argv...), Options{Script: scripts(files), ImageMain: tt.imageMain})
+			var got []string
+			for _, s := range c.Scripts {
+				verdict := ""
+				switch {
+				case s.Forwards:
+					verdict = " forwards"
+				case s.Stays() && s.Starts:
+					verdict = " stays"
+				case s.Starts:
+					verdict = " execs"
+				}
+				got = append(got, s.File.Name+verdict)
+			}
+			if g := strings.Join(got, " "); g != tt.scripts {
+				t.Errorf("scripts = %q, want %q", g, tt.scripts)
+			}
+			if g := strings.Join(Values(c.Main), " "); g != tt.main {
+				t.Errorf("main = %q, want %q", g, tt.main)
+			}
+			w := ""
+			if c.Worker != nil {
+				w = c.Worker.Name
+			}
+			if w != tt.worker {
+				t.Errorf("worker = %q, want %q", w, tt.worker)
+			}
+		})
+	}
+}
+
+func TestForwardingWrapperIsAnInit(t *testing.T) {
+	c := Walk(argv("uv", "run", "celery", "-A", "app", "worker"), Options{})
+	if c.Init == nil || !c.Init.Forwarder || c.Init.Name != "uv run" || c.Worker == nil || c.Worker.Name != "celery" {
+		t.Errorf("init = %+v, worker = %+v", c.Init, c.Worker)
+	}
+}
