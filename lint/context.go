@@ -142,6 +142,20 @@ func (img *Image) StopSignal() (signal string, in *dockerfile.Instruction, inher
 	return "SIGTERM", nil, false
 }
 
+// KnownStopSignal is the signal the image stops with, when gracelint can
+// know it: its own STOPSIGNAL, else that of a catalogued base image (SIGTERM
+// where that sets none). ok is false for a base image gracelint cannot see.
+func (img *Image) KnownStopSignal() (signal string, ok bool) {
+	sig, in, _ := img.StopSignal()
+	if in != nil {
+		return sig, true
+	}
+	if _, known := catalog.LookupImage(img.BaseImage); known {
+		return sig, true
+	}
+	return "", false
+}
+
 // BaseStopSignal is the STOPSIGNAL a catalogued image sets, "" where it
 // sets none or the image is not catalogued.
 func BaseStopSignal(image string) string {

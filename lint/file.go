@@ -153,8 +153,9 @@ type Target struct {
 	Dockerfile string
 	// run is how the platform file starts the container, for withImage.
 	run *run
-	// linked is the image of Dockerfile, once withImage linked it.
-	linked *Image
+	// Linked is the image the Dockerfile builds, once the container is
+	// linked to it.
+	Linked *Image
 	// Compose is the service of a Compose file.
 	Compose *compose.Service
 	// K8s is the container of a Kubernetes pod spec.

@@ -80,7 +80,7 @@ func (l *Linter) withImage(t *Target) {
 		Script: l.imageScripts(img, ctx)})
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = df
-	t.linked = img
+	t.Linked = img
 }
 
 // withKnownImage completes the chain of a container that runs a catalogued

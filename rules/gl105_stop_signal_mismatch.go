@@ -79,8 +79,14 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 		return // computed at deploy time
 	case s.StopSignal.Node != nil:
 		sig, where, at = s.StopSignal.Str, "stop_signal is "+s.StopSignal.Str, p.File.Span(s.StopSignal.Node)
-	case t.Dockerfile != "":
-		return // the image's Dockerfile is linted in its own right
+	case t.Linked != nil && s.Command == nil && s.Entrypoint == nil:
+		return // the service runs what the image runs: its Dockerfile is linted in its own right
+	case t.Linked != nil:
+		known := false
+		if sig, known = t.Linked.KnownStopSignal(); !known || strings.Contains(sig, "$") {
+			return // set by a base image gracelint cannot see, or a build argument
+		}
+		where = fmt.Sprintf("the service sets no stop_signal and its image (%s) stops with %s", t.Dockerfile, sig)
 	case !s.Image.Known:
 		return // the image may set its own STOPSIGNAL
 	default:
