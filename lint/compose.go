@@ -37,7 +37,7 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 		r.image = s.Image.Str
 	}
 	if s.Build != "" && dir != "" {
-		r.build = path.Join(dir, s.Build)
+		r.build, r.context, r.target = path.Join(dir, s.Build), path.Join(dir, s.BuildContext), s.Target
 	}
 	if s.Init != nil && *s.Init {
 		r.platformInit = "init: true"

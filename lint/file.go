@@ -356,6 +356,9 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	if f == nil {
 		return nil, errs
 	}
+	if f.Docker != nil {
+		f.Targets = append(f.Targets, l.builtStages(name, f.Docker)...)
+	}
 	for _, t := range f.Targets {
 		if t.Image != nil {
 			l.withScripts(t, dir)

@@ -1,12 +1,14 @@
 package lint
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/parser/dockerfile"
 )
 
 // ImageDockerfile says that images matching Pattern are built from the
@@ -22,6 +24,7 @@ type Build struct {
 	Image      string // the repository, without tag or digest
 	Dockerfile string // its lint-root path
 	Context    string // the build context's lint-root path; "" for the Dockerfile's directory
+	Target     string // the stage built; "" for the last
 }
 
 // withImage completes the chain of a container that leaves its ENTRYPOINT
@@ -36,16 +39,17 @@ func (l *Linter) withImage(t *Target) {
 	if r == nil {
 		return
 	}
-	df, ctx := r.build, ""
-	if df == "" && r.image != "" {
-		df, ctx, _ = l.imageDockerfile(r.image)
+	b := Build{Dockerfile: r.build, Context: r.context, Target: r.target}
+	if b.Dockerfile == "" && r.image != "" {
+		b, _ = l.imageDockerfile(r.image)
 	}
+	df, ctx := b.Dockerfile, b.Context
 	if ctx == "" {
 		ctx = path.Dir(df)
 	}
 	var img *Image
 	if df != "" && l.FS != nil {
-		img = l.finalImage(df)
+		img = l.stageImage(df, b.Target)
 	}
 	if img == nil {
 		if ref, ok := catalog.LookupImage(r.image); ok && !r.entrySet && r.build == "" {
@@ -126,6 +130,7 @@ type run struct {
 	entrySet, cmdSet bool
 	image            string // "" when not known
 	build            string // the Dockerfile the file builds the image from
+	context, target  string // its build context and stage
 	platformInit     string
 }
 
@@ -144,7 +149,7 @@ func (l *Linter) RunsWithInit(path string) bool {
 	}
 	for _, c := range l.Containers() {
 		if c.Init {
-			if p, _, ok := l.imageDockerfile(c.Image); ok && p == path {
+			if b, ok := l.imageDockerfile(c.Image); ok && b.Dockerfile == path {
 				return true
 			}
 		}
@@ -166,4 +171,26 @@ func (l *Linter) withScripts(t *Target, dir string) {
 			st.Chain = chain.Walk(st.Chain.Argv, opt)
 		}
 	}
+}
+
+// builtStages are the containers of the stages of a Dockerfile, other than
+// the last, that a build of the run targets: `--target hyku-worker` deploys
+// that stage, not the last one.
+func (l *Linter) builtStages(name string, df *dockerfile.File) []*Target {
+	if l.Builds == nil || l.Locate == nil {
+		return nil
+	}
+	rel := l.Locate(name)
+	var out []*Target
+	seen := map[*dockerfile.Stage]bool{df.Stages[len(df.Stages)-1]: true}
+	for _, b := range l.Builds() {
+		if b.Dockerfile != rel || b.Target == "" {
+			continue
+		}
+		if st := df.Stage(b.Target); st != nil && !seen[st] {
+			seen[st] = true
+			out = append(out, stageTarget(st, fmt.Sprintf("stage %q", st.Name), &l.Options))
+		}
+	}
+	return out
 }

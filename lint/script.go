@@ -69,7 +69,7 @@ func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
 	}
 	var images []func(string) (*chain.ScriptFile, bool)
 	for _, p := range l.Dockerfiles() {
-		if img := l.finalImage(p); img != nil {
+		if img := l.stageImage(p, ""); img != nil {
 			images = append(images, l.imageScripts(img, path.Dir(p)))
 		}
 	}
@@ -92,9 +92,9 @@ func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
 	}
 }
 
-// finalImage parses the Dockerfile at p of the lint root and resolves its
-// final stage.
-func (l *Linter) finalImage(p string) *Image {
+// stageImage parses the Dockerfile at p of the lint root and resolves the
+// stage named target, or the final stage for "".
+func (l *Linter) stageImage(p, target string) *Image {
 	src, ok := l.readRoot(p)
 	if !ok {
 		return nil
@@ -103,7 +103,13 @@ func (l *Linter) finalImage(p string) *Image {
 	if err != nil {
 		return nil
 	}
-	img := resolve(df.Stages[len(df.Stages)-1])
+	st := df.Stages[len(df.Stages)-1]
+	if target != "" {
+		if st = df.Stage(target); st == nil {
+			return nil // a stage this Dockerfile does not have
+		}
+	}
+	img := resolve(st)
 	img.Shell = imageShell(img.BaseImage, &l.Options)
 	return img
 }
@@ -124,19 +130,18 @@ func isShellScript(name string, src []byte) bool {
 	return strings.HasSuffix(name, ".sh")
 }
 
-// imageDockerfile finds the Dockerfile that builds image, and its build
-// context when known: a configured mapping, else a build of the run that
-// tags the image's repository. Builds of one repository from two
-// Dockerfiles link it to neither.
-func (l *Linter) imageDockerfile(image string) (dockerfile, context string, ok bool) {
+// imageDockerfile finds the build of image: a configured mapping, else a
+// build of the run that tags the image's repository. Builds of one
+// repository from two Dockerfiles or stages link it to neither.
+func (l *Linter) imageDockerfile(image string) (Build, bool) {
 	for _, m := range l.Options.ImageDockerfiles {
 		if ok, _ := doublestar.Match(m.Pattern, image); ok {
-			return m.Path, "", true
+			return Build{Dockerfile: m.Path}, true
 		}
 	}
 	repo := workflow.Repository(image)
 	if l.Builds == nil || repo == "" {
-		return "", "", false
+		return Build{}, false
 	}
 	var found *Build
 	for _, b := range l.Builds() {
@@ -144,12 +149,12 @@ func (l *Linter) imageDockerfile(image string) (dockerfile, context string, ok b
 		case b.Image != repo:
 		case found == nil:
 			found = &b
-		case found.Dockerfile != b.Dockerfile:
-			return "", "", false
+		case found.Dockerfile != b.Dockerfile || found.Target != b.Target:
+			return Build{}, false
 		}
 	}
 	if found == nil {
-		return "", "", false
+		return Build{}, false
 	}
-	return found.Dockerfile, found.Context, true
+	return *found, true
 }

@@ -174,10 +174,14 @@ func shellName(sh chain.BinSh) string {
 }
 
 func dockerTarget(df *dockerfile.File, o *Options) *Target {
-	final := df.Stages[len(df.Stages)-1]
+	return stageTarget(df.Stages[len(df.Stages)-1], "the final stage", o)
+}
+
+// stageTarget is the container that runs the image stage st builds.
+func stageTarget(final *dockerfile.Stage, name string, o *Options) *Target {
 	img := resolve(final)
 	img.Shell = imageShell(img.BaseImage, o)
-	t := &Target{Name: "the final stage", Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
+	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
 	opt := chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, ShAssumed: img.Shell.Assumed}
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {

@@ -69,7 +69,7 @@ func (r lintRoot) deployment() deployment {
 	// Compose files beside each other describe one project: a service one
 	// of them builds runs, in another, under the image it names.
 	type service struct{ dir, name string }
-	images, builds := map[service]string{}, map[service]string{}
+	images, builds := map[service]string{}, map[service]lint.Build{}
 	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -94,7 +94,7 @@ func (r lintRoot) deployment() deployment {
 		if workflow.IsWorkflow(rel) {
 			builds, _ := workflow.Parse(src)
 			for _, b := range builds {
-				out.builds = append(out.builds, lint.Build{Image: b.Image, Dockerfile: b.Dockerfile, Context: b.Context})
+				out.builds = append(out.builds, lint.Build{Image: b.Image, Dockerfile: b.Dockerfile, Context: b.Context, Target: b.Target})
 			}
 			return nil
 		}
@@ -122,15 +122,18 @@ func (r lintRoot) deployment() deployment {
 				images[key] = workflow.Repository(s.Image.Str)
 			}
 			if s.Build != "" {
-				builds[key] = path.Join(path.Dir(rel), s.Build)
+				dir := path.Dir(rel)
+				builds[key] = lint.Build{Dockerfile: path.Join(dir, s.Build), Context: path.Join(dir, s.BuildContext), Target: s.Target}
 			}
 		}
 		return nil
 	})
-	for key, df := range builds {
-		if repo := images[key]; repo != "" {
-			out.builds = append(out.builds, lint.Build{Image: repo, Dockerfile: df})
-		}
+	for key, b := range builds {
+		// A service that builds and names its image, or whose image a
+		// sibling file names; the image of one that names none runs there
+		// only, but its stage is still deployed.
+		b.Image = images[key]
+		out.builds = append(out.builds, b)
 	}
 	slices.SortFunc(out.builds, func(a, b lint.Build) int { return strings.Compare(a.Image+a.Dockerfile, b.Image+b.Dockerfile) })
 	return out

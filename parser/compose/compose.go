@@ -45,8 +45,11 @@ type Service struct {
 	StopSignal Value
 	Env        map[string]string
 	// Build is the Dockerfile the service builds, relative to the compose
-	// file's directory, or "".
-	Build string
+	// file's directory, or ""; BuildContext is its build context there,
+	// and Target the stage it builds ("" for the last).
+	Build        string
+	BuildContext string
+	Target       string
 }
 
 // Value is a scalar after interpolation.
@@ -114,7 +117,7 @@ func Parse(src []byte, dotenv map[string]string) ([]*Service, error) {
 		}
 		s.StopSignal = scalar(n.Get("stop_signal"), dotenv)
 		s.Env = environment(n.Get("environment"), dotenv)
-		s.Build = build(n.Get("build"), dotenv)
+		s.Build, s.BuildContext, s.Target = build(n.Get("build"), dotenv)
 		out = append(out, s)
 	}
 	return out, nil
@@ -189,18 +192,23 @@ func environment(n *jsonpos.Node, env map[string]string) map[string]string {
 	return out
 }
 
-func build(n *jsonpos.Node, env map[string]string) string {
+func build(n *jsonpos.Node, env map[string]string) (dockerfile, context, target string) {
 	switch {
 	case n == nil:
-		return ""
+		return "", "", ""
 	case n.Kind == jsonpos.String:
 		if v := scalar(n, env); v.Known {
-			return path.Join(v.Str, "Dockerfile")
+			return path.Join(v.Str, "Dockerfile"), path.Clean(v.Str), ""
 		}
 	case n.Kind == jsonpos.Object:
-		ctx, file := scalar(n.Get("context"), env), scalar(n.Get("dockerfile"), env)
-		if ctx.Node != nil && !ctx.Known || file.Node != nil && !file.Known {
-			return ""
+		ctx, file, tgt := scalar(n.Get("context"), env), scalar(n.Get("dockerfile"), env), scalar(n.Get("target"), env)
+		if ctx.Node != nil && !ctx.Known || file.Node != nil && !file.Known || tgt.Node != nil && !tgt.Known {
+			return "", "", ""
+		}
+		if tgt.Node != nil && strings.Contains(tgt.Node.Str, "$") {
+			// The stage is chosen where the file is deployed (target:
+			// ${ENVIRONMENT:-development}); its default is no claim.
+			return "", "", ""
 		}
 		dir := "."
 		if ctx.Node != nil {
@@ -210,9 +218,9 @@ func build(n *jsonpos.Node, env map[string]string) string {
 		if file.Node != nil {
 			name = file.Str
 		}
-		return path.Join(dir, name)
+		return path.Join(dir, name), path.Clean(dir), tgt.Str
 	}
-	return ""
+	return "", "", ""
 }
 
 // Interpolate expands ${VAR}, ${VAR:-default}, ${VAR-default},

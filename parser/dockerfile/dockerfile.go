@@ -24,6 +24,17 @@ type File struct {
 	Stages []*Stage
 }
 
+// Stage returns the stage named name (as `docker build --target` names
+// it: case-insensitive), or nil.
+func (f *File) Stage(name string) *Stage {
+	for _, s := range f.Stages {
+		if s.Name != "" && strings.EqualFold(s.Name, name) {
+			return s
+		}
+	}
+	return nil
+}
+
 // Stage is one FROM and the instructions under it.
 type Stage struct {
 	Index int

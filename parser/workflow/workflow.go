@@ -20,6 +20,8 @@ type Build struct {
 	// Dockerfile and Context are relative to the repository root.
 	Dockerfile string
 	Context    string
+	// Target is the stage built, "" for the last.
+	Target string
 }
 
 // IsWorkflow reports whether a slash path names a GitHub Actions workflow.
@@ -110,7 +112,7 @@ func runBuilds(script, wd string) []Build {
 			continue
 		}
 		var tags []string
-		file, ctx := "", ""
+		file, ctx, target := "", "", ""
 		for ; i < len(words); i++ {
 			flag, value, inline := strings.Cut(raw(words[i]), "=")
 			if !strings.HasPrefix(flag, "-") {
@@ -126,12 +128,14 @@ func runBuilds(script, wd string) []Build {
 				file = value
 			case "-t", "--tag":
 				tags = append(tags, value)
+			case "--target":
+				target = value
 			}
 		}
 		if ctx == "" || strings.Contains(ctx, "$") {
 			continue
 		}
-		out = append(out, builds(tags, path.Join(wd, ctx), file, wd)...)
+		out = append(out, builds(tags, path.Join(wd, ctx), file, wd, target)...)
 	}
 	return out
 }
@@ -161,12 +165,15 @@ func actionBuilds(with *jsonpos.Node) []Build {
 		return nil
 	}
 	tags := strings.FieldsFunc(str(at(with, "tags")), func(r rune) bool { return r == ',' || r == '\n' })
-	return builds(tags, path.Clean(ctx), str(at(with, "file")), "")
+	return builds(tags, path.Clean(ctx), str(at(with, "file")), "", str(at(with, "target")))
 }
 
 // builds pairs each tagged repository with the Dockerfile: -f is relative
 // to the working directory, the default Dockerfile to the context.
-func builds(tags []string, ctx, file, wd string) []Build {
+func builds(tags []string, ctx, file, wd, target string) []Build {
+	if strings.Contains(target, "$") {
+		return nil
+	}
 	df := path.Join(ctx, "Dockerfile")
 	if file != "" {
 		if strings.Contains(file, "$") {
@@ -177,7 +184,7 @@ func builds(tags []string, ctx, file, wd string) []Build {
 	var out []Build
 	for _, t := range tags {
 		if repo := Repository(t); repo != "" {
-			out = append(out, Build{Image: repo, Dockerfile: path.Clean(df), Context: path.Clean(ctx)})
+			out = append(out, Build{Image: repo, Dockerfile: path.Clean(df), Context: path.Clean(ctx), Target: target})
 		}
 	}
 	return out

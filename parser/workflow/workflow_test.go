@@ -25,11 +25,12 @@ jobs:
             -t belendia/flare:${GITHUB_SHA::7} \
             -t belendia/flare:latest .
       - run: docker build -t "$IMAGE" .
-      - run: docker build --tag=ghcr.io/acme/worker:1 -f docker/Dockerfile.worker ..
+      - run: docker build --tag=ghcr.io/acme/worker:1 --target worker -f docker/Dockerfile.worker ..
       - uses: docker/build-push-action@v6
         with:
           context: ./web
           file: ./web/Dockerfile.web
+          target: prod
           tags: |
             ghcr.io/acme/web:latest
             ghcr.io/acme/web:${{ github.sha }}
@@ -42,11 +43,11 @@ jobs:
 		t.Fatal(err)
 	}
 	want := []Build{
-		{"belendia/flare", "flare/Dockerfile.prod", "flare"},
-		{"belendia/flare", "flare/Dockerfile.prod", "flare"},
-		{"ghcr.io/acme/worker", "app/docker/Dockerfile.worker", "."},
-		{"ghcr.io/acme/web", "web/Dockerfile.web", "web"},
-		{"ghcr.io/acme/web", "web/Dockerfile.web", "web"},
+		{"belendia/flare", "flare/Dockerfile.prod", "flare", ""},
+		{"belendia/flare", "flare/Dockerfile.prod", "flare", ""},
+		{"ghcr.io/acme/worker", "app/docker/Dockerfile.worker", ".", "worker"},
+		{"ghcr.io/acme/web", "web/Dockerfile.web", "web", "prod"},
+		{"ghcr.io/acme/web", "web/Dockerfile.web", "web", "prod"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
