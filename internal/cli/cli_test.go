@@ -101,7 +101,7 @@ func TestWalk(t *testing.T) {
 	dir := t.TempDir()
 	bad := "FROM ruby:3.3\nCMD sidekiq\n"
 	for _, name := range []string{"Dockerfile", "Containerfile", "Dockerfile.worker", "worker.Dockerfile", "x.dockerfile", "Containerfile.dev",
-		"node_modules/Dockerfile", "vendor/Dockerfile", ".git/Dockerfile", "notes.txt", "Dockerfile.txt/../Dockerfilex"} {
+		"node_modules/Dockerfile", "vendor/Dockerfile", ".git/Dockerfile", ".devcontainer/Dockerfile", "notes.txt", "Dockerfile.txt/../Dockerfilex"} {
 		write(t, dir, name, bad)
 	}
 	write(t, dir, "package.json", `{"name": "app", "containerDefinitions": 1}`)
@@ -125,9 +125,25 @@ func TestWalk(t *testing.T) {
 		t.Errorf("package.json holds containerDefinitions of the wrong type, so it is reported: %+v", out.Errors)
 	}
 	for _, f := range out.Findings {
-		if strings.Contains(f.File, "node_modules") || strings.Contains(f.File, "vendor") || strings.Contains(f.File, ".git") {
+		if strings.Contains(f.File, "node_modules") || strings.Contains(f.File, "vendor") || strings.Contains(f.File, ".git") || strings.Contains(f.File, ".devcontainer") {
 			t.Errorf("%s must be skipped", f.File)
 		}
+	}
+}
+
+func TestDevcontainerIsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".devcontainer/Dockerfile", "FROM ruby:3.3\nCMD sleep infinity\n")
+	write(t, dir, ".devcontainer/docker-compose.yml", "services:\n  app:\n    image: ruby\n    command: sleep infinity\n")
+	write(t, dir, "app/.devcontainer/compose.yaml", "services:\n  app:\n    image: ruby\n    command: sleep infinity\n")
+	if code, stdout, stderr := gracelint(t, "", dir); code != ExitClean || stdout != "" || stderr != "" {
+		t.Errorf("a walk skips .devcontainer: exit %d, %q %q", code, stdout, stderr)
+	}
+	if code, out := runJSON(t, filepath.Join(dir, ".devcontainer", "Dockerfile")); code != ExitFindings || len(out.Findings) == 0 {
+		t.Errorf("a file in .devcontainer named on the command line is linted: exit %d, %+v", code, out)
+	}
+	if code, out := runJSON(t, filepath.Join(dir, ".devcontainer")); code != ExitFindings || len(out.Findings) == 0 {
+		t.Errorf(".devcontainer named on the command line is walked: exit %d, %+v", code, out)
 	}
 }
 

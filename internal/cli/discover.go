@@ -17,8 +17,9 @@ import (
 // maxFileSize bounds what is read of one input.
 const maxFileSize = 16 << 20
 
-// skipDirs are never walked.
-var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
+// skipDirs are never walked: version control, dependencies, and
+// .devcontainer, whose images are never deployed.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".devcontainer": true}
 
 // input is one file to lint.
 type input struct {
