@@ -11,6 +11,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/k8s"
 )
 
@@ -33,7 +34,7 @@ type input struct {
 // as soon as it is read, so that a large tree is never held in memory at
 // once. Files named on the command line are always linted; files found in a
 // walk only when they are Dockerfiles, task definitions or templates.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), helm *[]string) []*lint.InputError {
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), sk *skipped) []*lint.InputError {
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
@@ -66,7 +67,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				continue
 			}
 			in.kind = lint.Detect(p, in.src)
-			if skipUnknown && lint.KindFromName(p) == lint.Unknown && lint.Sniff(p, in.src) == lint.Unknown {
+			if skipUnknown && walkKind(lint.KindInWalk(p), p, in, sk) == lint.Unknown {
 				continue
 			}
 			emit(in)
@@ -83,7 +84,7 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				}
 				return nil
 			}
-			kind := lint.KindFromName(d.Name())
+			kind := lint.KindInWalk(d.Name())
 			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) {
 				return nil
 			}
@@ -100,16 +101,9 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				fail(display(path), err)
 				return nil
 			}
-			if kind == lint.Unknown {
-				if kind = lint.Sniff(d.Name(), in.src); kind == lint.Unknown {
-					if k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
-						*helm = append(*helm, in.path)
-					}
-					return nil // other JSON and YAML are not ours
-				}
+			if in.kind = walkKind(kind, d.Name(), in, sk); in.kind != lint.Unknown {
+				emit(in)
 			}
-			in.kind = kind
-			emit(in)
 			return nil
 		})
 		if werr != nil {
@@ -117,6 +111,31 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 		}
 	}
 	return errs
+}
+
+// skipped lists the files a walk read and skipped with a note.
+type skipped struct {
+	helm          []string // Helm templates
+	notDockerfile []string // named like Dockerfiles, but not starting as one
+}
+
+// walkKind tells the kind of a file that a walk read, given the kind of its
+// name (KindInWalk), or Unknown to skip it. A file named like a Dockerfile
+// is one only when it starts as one: its first instruction is FROM or ARG.
+// Other files are sniffed: other JSON and YAML are not ours.
+func walkKind(kind lint.Kind, name string, in input, sk *skipped) lint.Kind {
+	switch kind {
+	case lint.Dockerfile:
+		if !dockerfile.LooksLike(in.src) {
+			sk.notDockerfile = append(sk.notDockerfile, in.path)
+			return lint.Unknown
+		}
+	case lint.Unknown:
+		if kind = lint.Sniff(name, in.src); kind == lint.Unknown && k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
+			sk.helm = append(sk.helm, in.path)
+		}
+	}
+	return kind
 }
 
 // mayHold tells the names whose content may be a task definition or a
