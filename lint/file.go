@@ -129,7 +129,8 @@ func IsTaskDef(src []byte) bool {
 
 // Sniff tells the kind of a file found in a walk that is not a Dockerfile by
 // name: JSON task definitions (also templated ones), CloudFormation
-// templates and Kubernetes manifests (YAML or JSON), by content. Anything else is Unknown, and skipped silently.
+// templates, Kubernetes manifests (YAML or JSON) and Compose files with any
+// name, by content. Anything else is Unknown, and skipped silently.
 func Sniff(name string, src []byte) Kind {
 	lower := strings.ToLower(name)
 	switch ext := path.Ext(lower); {
@@ -139,6 +140,8 @@ func Sniff(name string, src []byte) Kind {
 		return TaskDef
 	case (ext == ".yaml" || ext == ".yml" || ext == ".json") && k8s.IsManifest(src) && !k8s.IsTemplate(src):
 		return Kubernetes
+	case (ext == ".yaml" || ext == ".yml") && compose.IsCompose(src):
+		return Compose
 	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef

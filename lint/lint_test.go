@@ -62,6 +62,10 @@ func TestDetect(t *testing.T) {
 		{"deploy.json", `{"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": []}}}}`, lint.Kubernetes},
 		{"stdin", `{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}`, lint.Kubernetes},
 		{"deploy.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n", lint.Kubernetes},
+		{"compose.production.yml", "services:\n  web:\n    image: app\n", lint.Compose},
+		{"docker/docker-compose-prod.yaml", "services:\n  web:\n    build: .\n", lint.Compose},
+		{"values.yaml", "replicaCount: 1\nservices:\n  web:\n    image:\n      repository: app\n", lint.Unknown},
+		{"config.yml", "services:\n  web:\n    url: http://x\n", lint.Unknown},
 	}
 	for _, tt := range tests {
 		if got := lint.Detect(tt.name, []byte(tt.src)); got != tt.want {

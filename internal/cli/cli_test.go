@@ -196,6 +196,37 @@ func TestWalkDockerfileNames(t *testing.T) {
 	}
 }
 
+func TestWalkComposeByContent(t *testing.T) {
+	dir := t.TempDir()
+	svc := "services:\n  worker:\n    image: ruby:3.3-slim\n    command: [bundle, exec, sidekiq]\n"
+	composes := []string{"compose.production.yml", "docker-compose-production.yml", "docker-compose.prod.yml",
+		"compose.example.yml", "docker-compose.example.yml", "docker/docker-compose.yml", "deploy/stack.yaml"}
+	for _, name := range composes {
+		write(t, dir, name, "name: app\n"+svc)
+	}
+	write(t, dir, "chart/values.yaml", "replicaCount: 1\n"+svc)
+	write(t, dir, "convox.yml", "services:\n  worker:\n    build: .\n    command: bundle exec sidekiq\n    scale: {count: 1}\n    drain: 60\n")
+	write(t, dir, "render.yaml", "services:\n  - type: worker\n    name: sidekiq\n")
+	write(t, dir, "config/settings.yml", "services:\n  mail:\n    host: smtp.example.com\n")
+	code, out := runJSON(t, dir)
+	if code != ExitFindings || len(out.Errors) != 0 {
+		t.Errorf("exit %d, errors %+v", code, out.Errors)
+	}
+	files := map[string]bool{}
+	for _, f := range out.Findings {
+		rel, _ := filepath.Rel(dir, f.File)
+		files[filepath.ToSlash(rel)] = true
+	}
+	for _, want := range composes {
+		if !files[want] {
+			t.Errorf("%s was not linted", want)
+		}
+	}
+	if len(files) != len(composes) {
+		t.Errorf("linted %v", files)
+	}
+}
+
 func TestExplicitFiles(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "worker-image", "FROM ruby:3.3\nCMD sidekiq\n")
