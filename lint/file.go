@@ -142,7 +142,7 @@ func Sniff(name string, src []byte) Kind {
 		return Kubernetes
 	case (ext == ".yaml" || ext == ".yml") && compose.IsCompose(src):
 		return Compose
-	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))):
+	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))) && !k8s.IsHelmTemplate(src):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
 		}
@@ -163,8 +163,8 @@ func Detect(name string, src []byte) Kind {
 	if cfn.IsTemplate(src) {
 		return CloudFormation
 	}
-	if k8s.IsManifest(src) {
-		return Kubernetes
+	if k8s.IsManifest(src) || k8s.IsHelmTemplate(src) {
+		return Kubernetes // a Helm template is reported as one
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
 	if bytes.HasPrefix(trimmed, []byte("{")) {

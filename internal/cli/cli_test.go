@@ -227,6 +227,41 @@ func TestWalkComposeByContent(t *testing.T) {
 	}
 }
 
+func TestWalkSkipsHelmTpl(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "charts/app/Chart.yaml", "apiVersion: v2\nname: app\n")
+	helpers := write(t, dir, "charts/app/templates/_helpers.tpl", "{{/* vim: set filetype=mustache: */}}\n{{- define \"app.image\" -}}\n\"image\": {{ .Values.image | quote }}\n{{- end }}\n")
+	write(t, dir, "charts/app/templates/_env.tpl", "{{ define \"app.env\" }}\n\"image\": x\n{{ end }}\n")
+	write(t, dir, "charts/app/templates/sub/ports.tpl", "\"image\": [{{ .Values.port }}\n")
+	write(t, dir, "helm/_shared.tpl", "{{- define \"x\" }}\"image\": 1{{ end }}\n")
+	// A Terraform template of a task definition is still linted.
+	write(t, dir, "infra/templates/task.json.tpl", `[{"name": "w", "image": "${image}", "command": ["sh", "-c", "sidekiq"]}]`)
+	code, stdout, stderr := gracelint(t, "", "--format", "json", dir)
+	var out jsonOut
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if code != ExitFindings || len(out.Errors) != 0 {
+		t.Errorf("exit %d, errors %+v", code, out.Errors)
+	}
+	for _, f := range out.Findings {
+		if !strings.HasSuffix(f.File, "infra/templates/task.json.tpl") {
+			t.Errorf("finding in %s", f.File)
+		}
+	}
+	if len(out.Findings) == 0 {
+		t.Error("the task definition template was not linted")
+	}
+	if !strings.Contains(stderr, "note: skipped 4 Helm templates") {
+		t.Errorf("stderr %q", stderr)
+	}
+	// Named, a Helm template says what it is.
+	code, _, stderr = gracelint(t, "", helpers)
+	if code != ExitInput || !strings.Contains(stderr, "a Helm template") || strings.Contains(stderr, "invalid JSON") {
+		t.Errorf("named: exit %d, %q", code, stderr)
+	}
+}
+
 func TestExplicitFiles(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "worker-image", "FROM ruby:3.3\nCMD sidekiq\n")

@@ -131,11 +131,40 @@ func walkKind(kind lint.Kind, name string, in input, sk *skipped) lint.Kind {
 			return lint.Unknown
 		}
 	case lint.Unknown:
+		if isTpl(name) && (k8s.IsHelmTemplate(in.src) || inChartTemplates(in.file)) {
+			sk.helm = append(sk.helm, in.path) // _helpers.tpl is no task definition
+			return lint.Unknown
+		}
 		if kind = lint.Sniff(name, in.src); kind == lint.Unknown && k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
 			sk.helm = append(sk.helm, in.path)
 		}
 	}
 	return kind
+}
+
+func isTpl(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".tpl" || ext == ".tmpl"
+}
+
+// inChartTemplates tells a file under a Helm chart's templates directory:
+// a "templates" directory beside a Chart.yaml.
+func inChartTemplates(file string) bool {
+	if file == "" {
+		return false
+	}
+	for dir := filepath.Dir(file); ; {
+		parent := filepath.Dir(dir)
+		if filepath.Base(dir) == "templates" {
+			if info, err := os.Stat(filepath.Join(parent, "Chart.yaml")); err == nil && info.Mode().IsRegular() {
+				return true
+			}
+		}
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
 }
 
 // mayHold tells the names whose content may be a task definition or a
