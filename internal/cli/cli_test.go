@@ -262,6 +262,50 @@ func TestWalkSkipsHelmTpl(t *testing.T) {
 	}
 }
 
+func TestWalkRespectsGitignore(t *testing.T) {
+	dir := t.TempDir()
+	bad := "FROM ruby:3.3\nCMD sidekiq\n"
+	write(t, dir, ".gitignore", "# build output\nbuild/\nout\n*.generated.json\n!keep.generated.json\n/Dockerfile.local\nDockerfile.dev\ncdk.out\r\n")
+	write(t, dir, "svc/.gitignore", "tmp/\nDockerfile.scratch\n!Dockerfile.dev\n")
+	ignored := []string{"build/Dockerfile", "sub/build/Dockerfile", "out/Dockerfile", "Dockerfile.local",
+		"svc/tmp/Dockerfile", "svc/Dockerfile.scratch", "cdk.out/Dockerfile", "x.generated.json", "sub/Dockerfile.dev"}
+	linted := []string{"Dockerfile", "build.Dockerfile", "sub/Dockerfile.local", "svc/Dockerfile.local",
+		"other/Dockerfile.scratch", "keep.generated.json", "svc/tmp.Dockerfile", "svc/Dockerfile.dev"}
+	td := `{"containerDefinitions": [{"name": "w", "command": ["sh", "-c", "sidekiq"]}]}`
+	for _, name := range append(ignored, linted...) {
+		if strings.HasSuffix(name, ".json") {
+			write(t, dir, name, td)
+		} else {
+			write(t, dir, name, bad)
+		}
+	}
+	write(t, dir, "sub/out/Dockerfile", bad) // "out" ignores the directory too
+	_, out := runJSON(t, dir)
+	files := map[string]bool{}
+	for _, f := range out.Findings {
+		rel, _ := filepath.Rel(dir, f.File)
+		files[filepath.ToSlash(rel)] = true
+	}
+	for _, name := range linted {
+		if !files[name] {
+			t.Errorf("%s was not linted", name)
+		}
+	}
+	for _, name := range append(ignored, "sub/out/Dockerfile") {
+		if files[name] {
+			t.Errorf("%s is ignored, but was linted", name)
+		}
+	}
+	// Named on the command line, an ignored file is linted, and an ignored
+	// directory is walked.
+	if code, out := runJSON(t, filepath.Join(dir, "build/Dockerfile")); code != ExitFindings || len(out.Findings) == 0 {
+		t.Errorf("an ignored file named: exit %d, %+v", code, out)
+	}
+	if code, out := runJSON(t, filepath.Join(dir, "cdk.out")); code != ExitFindings || len(out.Findings) == 0 {
+		t.Errorf("an ignored directory named: exit %d, %+v", code, out)
+	}
+}
+
 func TestExplicitFiles(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "worker-image", "FROM ruby:3.3\nCMD sidekiq\n")

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 
 	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/lint"
@@ -73,19 +76,21 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 			emit(in)
 			continue
 		}
+		gi := newGitignores(p)
 		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				fail(display(path), err)
 				return nil
 			}
 			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
+				if path != p && (skipDirs[d.Name()] || gi.ignored(path, true)) {
 					return filepath.SkipDir
 				}
+				gi.enter(path)
 				return nil
 			}
 			kind := lint.KindInWalk(d.Name())
-			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) {
+			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) || gi.ignored(path, false) {
 				return nil
 			}
 			info, err := os.Stat(path) // follows a symlink to its target
@@ -111,6 +116,60 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 		}
 	}
 	return errs
+}
+
+// gitignores holds the patterns of the .gitignore files of a walked tree,
+// per directory: those of the directory and of its parents up to the
+// walk's root, in git's order (a deeper file's patterns win, and so does a
+// later line of one file). The .gitignore files above the root do not
+// count: a directory named on the command line is walked whatever ignores
+// it.
+type gitignores struct {
+	root  string
+	byDir map[string][]gitignore.Pattern
+}
+
+func newGitignores(root string) *gitignores {
+	return &gitignores{root: filepath.Clean(root), byDir: map[string][]gitignore.Pattern{}}
+}
+
+// components splits path below the root into names.
+func (g *gitignores) components(path string) []string {
+	rel, err := filepath.Rel(g.root, path)
+	if err != nil || rel == "." {
+		return nil
+	}
+	return strings.Split(filepath.ToSlash(rel), "/")
+}
+
+// enter reads the .gitignore of dir, whose parent was entered before it.
+func (g *gitignores) enter(dir string) {
+	dir = filepath.Clean(dir) // as filepath.Dir gives it for the files in it
+	ps := g.byDir[filepath.Dir(dir)]
+	if dir == g.root {
+		ps = nil
+	}
+	if src, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err == nil && len(src) <= maxFileSize {
+		domain := g.components(dir)
+		ps = slices.Clip(ps) // appending copies: the parent keeps its own
+		for line := range strings.Lines(string(src)) {
+			line = strings.TrimRight(line, "\r\n")
+			if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+				continue
+			}
+			ps = append(ps, gitignore.ParsePattern(line, domain))
+		}
+	}
+	if len(ps) > 0 {
+		g.byDir[dir] = ps
+	}
+}
+
+// ignored tells whether the .gitignore files ignore path, a file or a
+// directory below the root.
+func (g *gitignores) ignored(path string, isDir bool) bool {
+	ps := g.byDir[filepath.Dir(path)]
+	return len(ps) > 0 && gitignore.NewMatcher(ps).Match(g.components(path), isDir)
 }
 
 // skipped lists the files a walk read and skipped with a note.
