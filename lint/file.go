@@ -45,19 +45,73 @@ func isTemplateName(name string) bool {
 	return strings.HasSuffix(lower, ".tpl") || strings.HasSuffix(lower, ".tmpl")
 }
 
-// KindFromName tells a file's kind from its name alone.
+// KindFromName tells a file's kind from its name alone. A name like a
+// Dockerfile's is a Dockerfile even where its extension says otherwise
+// (config/dockerfile.yml), so that a file named on the command line keeps
+// its kind; a walk asks KindInWalk.
 func KindFromName(name string) Kind {
-	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
-	lower := strings.ToLower(base)
+	lower := strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	switch {
-	case lower == "dockerfile" || lower == "containerfile",
-		strings.HasPrefix(lower, "dockerfile.") || strings.HasPrefix(lower, "containerfile."),
-		strings.HasSuffix(lower, ".dockerfile") || strings.HasSuffix(lower, ".containerfile"):
+	case dockerfileName(lower) && !otherExt[path.Ext(lower)]:
 		return Dockerfile
 	case compose.IsComposeName(lower):
 		return Compose
+	case dockerfileName(lower):
+		return Dockerfile
 	}
 	return Unknown
+}
+
+// KindInWalk tells a file's kind from its name as a walk does: like
+// KindFromName, but a name like a Dockerfile's whose extension says the file
+// is something else (config/dockerfile.yml, the dockerfile-rails
+// generator's configuration; Dockerfile.dockerignore; dockerfile.go) is not
+// a Dockerfile. A walk also reads a Dockerfile by name only when
+// dockerfile.LooksLike its content.
+func KindInWalk(name string) Kind {
+	k := KindFromName(name)
+	if k == Dockerfile && otherExt[path.Ext(strings.ToLower(name))] {
+		return Unknown
+	}
+	return k
+}
+
+// dockerfileName tells the lower-case names of Dockerfiles: "dockerfile" or
+// "containerfile", alone or joined to another word by ".", "-" or "_" on
+// either side: Dockerfile.prod, Dockerfile-worker, Dockerfile_prod,
+// worker-Dockerfile, worker_Dockerfile, api.dockerfile.
+func dockerfileName(lower string) bool {
+	for _, w := range []string{"dockerfile", "containerfile"} {
+		if lower == w {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(lower, w); ok && strings.ContainsRune("._-", rune(rest[0])) {
+			return true
+		}
+		if rest, ok := strings.CutSuffix(lower, w); ok && strings.ContainsRune("._-", rune(rest[len(rest)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherExt holds the extensions that say a file is not a Dockerfile
+// whatever its name: data and configuration, source code and scripts,
+// documentation, ignore files and templates. A name that is also a
+// language's (Dockerfile.java, Dockerfile.php) may name an image's variant:
+// it is left to dockerfile.LooksLike.
+var otherExt = map[string]bool{}
+
+func init() {
+	for _, ext := range strings.Fields(`
+		.yml .yaml .json .jsonc .json5 .toml .ini .cfg .conf .env .properties .xml .hcl .tf .nix .lock .sum .mod
+		.go .rb .py .js .mjs .cjs .ts .mts .cts .jsx .tsx .bzl .star .mk
+		.sh .bash .zsh .fish .ps1 .bat .cmd
+		.md .markdown .mdx .rst .adoc .txt .html .htm .css .svg .png .jpg .gif .pdf .log .patch .diff .snap .golden
+		.dockerignore .gitignore .ignore .editorconfig
+		.erb .tpl .tmpl .gotmpl .j2 .jinja .jinja2 .mustache .hbs .handlebars .liquid .njk .ejs .eex .twig`) {
+		otherExt[ext] = true
+	}
 }
 
 // IsTaskDef reports whether src is a JSON task definition: its top level, or
@@ -75,7 +129,8 @@ func IsTaskDef(src []byte) bool {
 
 // Sniff tells the kind of a file found in a walk that is not a Dockerfile by
 // name: JSON task definitions (also templated ones), CloudFormation
-// templates and Kubernetes manifests (YAML or JSON), by content. Anything else is Unknown, and skipped silently.
+// templates, Kubernetes manifests (YAML or JSON) and Compose files with any
+// name, by content. Anything else is Unknown, and skipped silently.
 func Sniff(name string, src []byte) Kind {
 	lower := strings.ToLower(name)
 	switch ext := path.Ext(lower); {
@@ -85,7 +140,9 @@ func Sniff(name string, src []byte) Kind {
 		return TaskDef
 	case (ext == ".yaml" || ext == ".yml" || ext == ".json") && k8s.IsManifest(src) && !k8s.IsTemplate(src):
 		return Kubernetes
-	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))):
+	case (ext == ".yaml" || ext == ".yml") && compose.IsCompose(src):
+		return Compose
+	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))) && !k8s.IsHelmTemplate(src):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
 		}
@@ -106,8 +163,8 @@ func Detect(name string, src []byte) Kind {
 	if cfn.IsTemplate(src) {
 		return CloudFormation
 	}
-	if k8s.IsManifest(src) {
-		return Kubernetes
+	if k8s.IsManifest(src) || k8s.IsHelmTemplate(src) {
+		return Kubernetes // a Helm template is reported as one
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
 	if bytes.HasPrefix(trimmed, []byte("{")) {

@@ -15,9 +15,36 @@ func TestKindFromName(t *testing.T) {
 		"Dockerfile": lint.Dockerfile, "dockerfile": lint.Dockerfile, "Containerfile": lint.Dockerfile,
 		"Dockerfile.worker": lint.Dockerfile, "worker.Dockerfile": lint.Dockerfile, "a/b/x.dockerfile": lint.Dockerfile,
 		"Containerfile.dev": lint.Dockerfile, "task.json": lint.Unknown, "Dockerfiles": lint.Unknown, "README": lint.Unknown,
+		"Dockerfile-worker": lint.Dockerfile, "Dockerfile_prod": lint.Dockerfile, "worker-Dockerfile": lint.Dockerfile,
+		"worker_Dockerfile": lint.Dockerfile, "Dockerfile.prod": lint.Dockerfile, "fastapi_Dockerfile": lint.Dockerfile,
+		"Containerfile-dev": lint.Dockerfile, "dev_containerfile": lint.Dockerfile,
+		"mydockerfile": lint.Unknown, "Dockerfilex": lint.Unknown, "dockerfiles.yml": lint.Unknown,
+		// Named on the command line, a name like a Dockerfile's keeps its kind.
+		"config/dockerfile.yml": lint.Dockerfile, "Dockerfile.dockerignore": lint.Dockerfile, "dockerfile.go": lint.Dockerfile,
+		// ... unless it is a Compose file's name.
+		"dockerfile.compose.yml": lint.Compose,
 	} {
 		if got := lint.KindFromName(name); got != want {
 			t.Errorf("KindFromName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestKindInWalk(t *testing.T) {
+	for name, want := range map[string]lint.Kind{
+		"Dockerfile": lint.Dockerfile, "Dockerfile.prod": lint.Dockerfile, "Dockerfile-worker": lint.Dockerfile,
+		"Dockerfile_prod": lint.Dockerfile, "worker-Dockerfile": lint.Dockerfile, "worker_Dockerfile": lint.Dockerfile,
+		"worker.Dockerfile": lint.Dockerfile, "Dockerfile.java": lint.Dockerfile, "Dockerfile.template": lint.Dockerfile,
+		"config/dockerfile.yml": lint.Unknown, "dockerfile.yaml": lint.Unknown, "Dockerfile.json": lint.Unknown,
+		"dockerfile.go": lint.Unknown, "dockerfile_test.go": lint.Unknown, "Dockerfile.md": lint.Unknown,
+		"Dockerfile.dockerignore": lint.Unknown, "Dockerfile.txt": lint.Unknown, "dockerfile.sh": lint.Unknown,
+		"dockerfile.rb": lint.Unknown, "dockerfile.py": lint.Unknown, "dockerfile.js": lint.Unknown,
+		"dockerfile.ts": lint.Unknown, "Dockerfile.toml": lint.Unknown, "Dockerfile.erb": lint.Unknown,
+		"Dockerfile.tpl": lint.Unknown, "Dockerfile.j2": lint.Unknown, "DOCKERFILE.YML": lint.Unknown,
+		"docker-compose.yml": lint.Compose, "dockerfile.compose.yml": lint.Compose, "README": lint.Unknown,
+	} {
+		if got := lint.KindInWalk(name); got != want {
+			t.Errorf("KindInWalk(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
@@ -35,6 +62,12 @@ func TestDetect(t *testing.T) {
 		{"deploy.json", `{"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": []}}}}`, lint.Kubernetes},
 		{"stdin", `{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}`, lint.Kubernetes},
 		{"deploy.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n", lint.Kubernetes},
+		{"charts/app/templates/_helpers.tpl", "{{/* name */}}\n{{- define \"app.name\" -}}\n\"image\": {{ .Values.image }}\n{{- end }}\n", lint.Kubernetes},
+		{"task.json.tpl", `{"containerDefinitions": [{"name": "w", "image": "{{ .image }}"}]}`, lint.TaskDef},
+		{"compose.production.yml", "services:\n  web:\n    image: app\n", lint.Compose},
+		{"docker/docker-compose-prod.yaml", "services:\n  web:\n    build: .\n", lint.Compose},
+		{"values.yaml", "replicaCount: 1\nservices:\n  web:\n    image:\n      repository: app\n", lint.Unknown},
+		{"config.yml", "services:\n  web:\n    url: http://x\n", lint.Unknown},
 	}
 	for _, tt := range tests {
 		if got := lint.Detect(tt.name, []byte(tt.src)); got != tt.want {

@@ -149,13 +149,17 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInput, fmt.Errorf("--fix cannot write to standard input; use --diff")
 	}
 	var errs []*lint.InputError
-	var helm []string
+	var sk skipped
 	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
-		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit, &helm)
+		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
 	})
-	if len(helm) > 0 {
+	if helm := sk.helm; len(helm) > 0 {
 		fmt.Fprintf(stderr, "note: skipped %d Helm %s (%s): they are not YAML until rendered; lint the manifests: helm template . | gracelint --stdin-filename manifests.yaml -\n",
 			len(helm), plural(len(helm), "template", "templates"), helm[0])
+	}
+	if nd := sk.notDockerfile; len(nd) > 0 {
+		fmt.Fprintf(stderr, "note: skipped %d %s named like a Dockerfile (%s): the first instruction is not FROM or ARG; name a file to lint it anyway\n",
+			len(nd), plural(len(nd), "file", "files"), nd[0])
 	}
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
 	var diffs strings.Builder

@@ -7,18 +7,23 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 
 	"github.com/gracelint/gracelint/internal/config"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/k8s"
 )
 
 // maxFileSize bounds what is read of one input.
 const maxFileSize = 16 << 20
 
-// skipDirs are never walked.
-var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
+// skipDirs are never walked: version control, dependencies, and
+// .devcontainer, whose images are never deployed.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".devcontainer": true}
 
 // input is one file to lint.
 type input struct {
@@ -32,7 +37,7 @@ type input struct {
 // as soon as it is read, so that a large tree is never held in memory at
 // once. Files named on the command line are always linted; files found in a
 // walk only when they are Dockerfiles, task definitions or templates.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), helm *[]string) []*lint.InputError {
+func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), sk *skipped) []*lint.InputError {
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
@@ -65,25 +70,27 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				continue
 			}
 			in.kind = lint.Detect(p, in.src)
-			if skipUnknown && lint.KindFromName(p) == lint.Unknown && lint.Sniff(p, in.src) == lint.Unknown {
+			if skipUnknown && walkKind(lint.KindInWalk(p), p, in, sk) == lint.Unknown {
 				continue
 			}
 			emit(in)
 			continue
 		}
+		gi := newGitignores(p)
 		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				fail(display(path), err)
 				return nil
 			}
 			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
+				if path != p && (skipDirs[d.Name()] || gi.ignored(path, true)) {
 					return filepath.SkipDir
 				}
+				gi.enter(path)
 				return nil
 			}
-			kind := lint.KindFromName(d.Name())
-			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) {
+			kind := lint.KindInWalk(d.Name())
+			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) || gi.ignored(path, false) {
 				return nil
 			}
 			info, err := os.Stat(path) // follows a symlink to its target
@@ -99,16 +106,9 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 				fail(display(path), err)
 				return nil
 			}
-			if kind == lint.Unknown {
-				if kind = lint.Sniff(d.Name(), in.src); kind == lint.Unknown {
-					if k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
-						*helm = append(*helm, in.path)
-					}
-					return nil // other JSON and YAML are not ours
-				}
+			if in.kind = walkKind(kind, d.Name(), in, sk); in.kind != lint.Unknown {
+				emit(in)
 			}
-			in.kind = kind
-			emit(in)
 			return nil
 		})
 		if werr != nil {
@@ -116,6 +116,114 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 		}
 	}
 	return errs
+}
+
+// gitignores holds the patterns of the .gitignore files of a walked tree,
+// per directory: those of the directory and of its parents up to the
+// walk's root, in git's order (a deeper file's patterns win, and so does a
+// later line of one file). The .gitignore files above the root do not
+// count: a directory named on the command line is walked whatever ignores
+// it.
+type gitignores struct {
+	root  string
+	byDir map[string][]gitignore.Pattern
+}
+
+func newGitignores(root string) *gitignores {
+	return &gitignores{root: filepath.Clean(root), byDir: map[string][]gitignore.Pattern{}}
+}
+
+// components splits path below the root into names.
+func (g *gitignores) components(path string) []string {
+	rel, err := filepath.Rel(g.root, path)
+	if err != nil || rel == "." {
+		return nil
+	}
+	return strings.Split(filepath.ToSlash(rel), "/")
+}
+
+// enter reads the .gitignore of dir, whose parent was entered before it.
+func (g *gitignores) enter(dir string) {
+	dir = filepath.Clean(dir) // as filepath.Dir gives it for the files in it
+	ps := g.byDir[filepath.Dir(dir)]
+	if dir == g.root {
+		ps = nil
+	}
+	if src, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err == nil && len(src) <= maxFileSize {
+		domain := g.components(dir)
+		ps = slices.Clip(ps) // appending copies: the parent keeps its own
+		for line := range strings.Lines(string(src)) {
+			line = strings.TrimRight(line, "\r\n")
+			if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+				continue
+			}
+			ps = append(ps, gitignore.ParsePattern(line, domain))
+		}
+	}
+	if len(ps) > 0 {
+		g.byDir[dir] = ps
+	}
+}
+
+// ignored tells whether the .gitignore files ignore path, a file or a
+// directory below the root.
+func (g *gitignores) ignored(path string, isDir bool) bool {
+	ps := g.byDir[filepath.Dir(path)]
+	return len(ps) > 0 && gitignore.NewMatcher(ps).Match(g.components(path), isDir)
+}
+
+// skipped lists the files a walk read and skipped with a note.
+type skipped struct {
+	helm          []string // Helm templates
+	notDockerfile []string // named like Dockerfiles, but not starting as one
+}
+
+// walkKind tells the kind of a file that a walk read, given the kind of its
+// name (KindInWalk), or Unknown to skip it. A file named like a Dockerfile
+// is one only when it starts as one: its first instruction is FROM or ARG.
+// Other files are sniffed: other JSON and YAML are not ours.
+func walkKind(kind lint.Kind, name string, in input, sk *skipped) lint.Kind {
+	switch kind {
+	case lint.Dockerfile:
+		if !dockerfile.LooksLike(in.src) {
+			sk.notDockerfile = append(sk.notDockerfile, in.path)
+			return lint.Unknown
+		}
+	case lint.Unknown:
+		if isTpl(name) && (k8s.IsHelmTemplate(in.src) || inChartTemplates(in.file)) {
+			sk.helm = append(sk.helm, in.path) // _helpers.tpl is no task definition
+			return lint.Unknown
+		}
+		if kind = lint.Sniff(name, in.src); kind == lint.Unknown && k8s.IsManifest(in.src) && k8s.IsTemplate(in.src) {
+			sk.helm = append(sk.helm, in.path)
+		}
+	}
+	return kind
+}
+
+func isTpl(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".tpl" || ext == ".tmpl"
+}
+
+// inChartTemplates tells a file under a Helm chart's templates directory:
+// a "templates" directory beside a Chart.yaml.
+func inChartTemplates(file string) bool {
+	if file == "" {
+		return false
+	}
+	for dir := filepath.Dir(file); ; {
+		parent := filepath.Dir(dir)
+		if filepath.Base(dir) == "templates" {
+			if info, err := os.Stat(filepath.Join(parent, "Chart.yaml")); err == nil && info.Mode().IsRegular() {
+				return true
+			}
+		}
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
 }
 
 // mayHold tells the names whose content may be a task definition or a

@@ -85,8 +85,6 @@ func TestHostileInputs(t *testing.T) {
 		errs[strings.TrimPrefix(filepath.ToSlash(e.File), filepath.ToSlash(dir)+"/")] = e.Message
 	}
 	for file, want := range map[string]string{
-		"empty/Dockerfile":          "file with no instructions",
-		"binary/Dockerfile":         "",
 		"deep.json":                 "nested more than",
 		"big/Dockerfile":            "larger than 16 MiB",
 		"links/Dockerfile.a":        "too many levels of symbolic links",
@@ -96,7 +94,9 @@ func TestHostileInputs(t *testing.T) {
 			t.Errorf("%s: error %q, want one saying %q", file, msg, want)
 		}
 	}
-	for _, skipped := range []string{"empty.json", "fifo/Dockerfile"} {
+	// An empty or binary Dockerfile does not start with FROM or ARG: a walk
+	// skips it with a note, and names it when it is named.
+	for _, skipped := range []string{"empty.json", "fifo/Dockerfile", "empty/Dockerfile", "binary/Dockerfile"} {
 		if _, ok := errs[skipped]; ok {
 			t.Errorf("%s must be skipped in a walk", skipped)
 		}
@@ -116,8 +116,14 @@ func TestHostileInputs(t *testing.T) {
 	if strings.Contains(text, "new\nline") || len(text) > 100_000 {
 		t.Errorf("text output: a raw newline from a file name, or %d bytes", len(text))
 	}
-	if !strings.Contains(errText, "larger than 16 MiB") {
+	if !strings.Contains(errText, "larger than 16 MiB") || !strings.Contains(errText, "note: skipped 2 files named like a Dockerfile") {
 		t.Errorf("errors:\n%s", errText)
+	}
+	for file, want := range map[string]string{"empty/Dockerfile": "file with no instructions", "binary/Dockerfile": ""} {
+		code, _, errText := within(t, 10*time.Second, filepath.Join(dir, file))
+		if code != ExitInput || !strings.Contains(errText, want) {
+			t.Errorf("%s named: exit %d, %q, want an error saying %q", file, code, errText, want)
+		}
 	}
 }
 

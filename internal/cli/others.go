@@ -43,7 +43,7 @@ func (r lintRoot) dockerfiles() []string {
 			return nil
 		case d.IsDir() && p != r.dir && skipDirs[d.Name()]:
 			return filepath.SkipDir
-		case !d.IsDir() && lint.KindFromName(d.Name()) == lint.Dockerfile:
+		case !d.IsDir() && lint.KindInWalk(d.Name()) == lint.Dockerfile:
 			if rel, err := filepath.Rel(r.dir, p); err == nil {
 				out = append(out, filepath.ToSlash(rel))
 			}

@@ -8,6 +8,7 @@
 package compose
 
 import (
+	"bytes"
 	"path"
 	"strings"
 	"time"
@@ -29,6 +30,101 @@ func IsComposeName(name string) bool {
 	stem := strings.TrimSuffix(base, ext)
 	return stem == "compose" || stem == "docker-compose" ||
 		strings.HasSuffix(stem, ".compose") || strings.HasPrefix(stem, "docker-compose.")
+}
+
+// topLevel holds the top-level keys of Compose's schema, which allows no
+// other (but x- extensions).
+var topLevel = map[string]bool{"version": true, "name": true, "include": true, "services": true,
+	"networks": true, "volumes": true, "configs": true, "secrets": true, "models": true}
+
+// IsCompose tells a Compose file by its content, whatever its name
+// (compose.production.yml, docker-compose-prod.yml): its top level holds a
+// "services" mapping whose values are all mappings, one at least with an
+// image (a string), a build, a command or an entrypoint, and neither level
+// holds a key that Compose's schema does not allow there (Kubernetes'
+// apiVersion and kind, CloudFormation's Resources, a Helm values file's
+// other settings, a Convox service's port and health). A walk meets many
+// YAML files: only those with "services:" at a line's start are parsed.
+func IsCompose(src []byte) bool {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(src, []byte("services:")) && !bytes.Contains(src, []byte("\nservices:")) {
+		return false
+	}
+	docs, err := yamlpos.Parse(src)
+	if err != nil || len(docs) != 1 || docs[0].Kind != jsonpos.Object {
+		return false
+	}
+	for _, m := range docs[0].Members {
+		if !topLevel[m.Key] && !strings.HasPrefix(m.Key, "x-") {
+			return false
+		}
+	}
+	services := docs[0].Get("services")
+	if services == nil || services.Kind != jsonpos.Object {
+		return false
+	}
+	found := false
+	for _, m := range services.Members {
+		if m.Value.Kind != jsonpos.Object {
+			return false
+		}
+		for _, k := range m.Value.Members {
+			if !serviceKeys[k.Key] && !strings.HasPrefix(k.Key, "x-") && k.Key != "<<" {
+				return false // another tool's services, as Convox's convox.yml
+			}
+		}
+		found = found || runsSomething(m.Value, 0)
+	}
+	return found
+}
+
+// serviceKeys holds the keys of a service in Compose's schema, which allows
+// no other (but x- extensions), and those of the legacy file formats.
+var serviceKeys = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent
+		command configs container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime
+		cpu_shares cpus cpuset credential_spec depends_on deploy develop device_cgroup_rules devices dns dns_opt
+		dns_search domainname entrypoint env_file environment expose extends external_links extra_hosts gpus
+		group_add healthcheck hostname image init ipc isolation label_file labels links logging mac_address
+		mem_limit mem_reservation mem_swappiness memswap_limit models network_mode networks oom_kill_disable
+		oom_score_adj pid pids_limit platform ports post_start pre_stop privileged profiles provider
+		pull_policy pull_refresh_after read_only restart runtime scale secrets security_opt shm_size stdin_open
+		stop_grace_period stop_signal storage_opt sysctls tmpfs tty ulimits use_api_socket user userns_mode uts
+		volumes volumes_from working_dir
+		dockerfile log_driver log_opt net volume_driver`) {
+		serviceKeys[k] = true
+	}
+}
+
+// runsSomething tells a service that sets an image (a string), a build, a
+// command or an entrypoint, itself or through a YAML merge key ("<<: *x").
+func runsSomething(s *jsonpos.Node, depth int) bool {
+	if v := s.Get("image"); v != nil && v.Kind == jsonpos.String {
+		return true
+	}
+	if v := s.Get("build"); v != nil && (v.Kind == jsonpos.String || v.Kind == jsonpos.Object) {
+		return true
+	}
+	for _, key := range []string{"command", "entrypoint"} {
+		if v := s.Get(key); v != nil && (v.Kind == jsonpos.String || v.Kind == jsonpos.Array || v.Kind == jsonpos.Null) {
+			return true
+		}
+	}
+	if merged := s.Get("<<"); merged != nil && depth < 10 {
+		switch merged.Kind {
+		case jsonpos.Object:
+			return runsSomething(merged, depth+1)
+		case jsonpos.Array:
+			for _, e := range merged.Elems {
+				if e.Kind == jsonpos.Object && runsSomething(e, depth+1) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Service is one service.

@@ -86,6 +86,44 @@ func TestNames(t *testing.T) {
 	}
 }
 
+func TestIsCompose(t *testing.T) {
+	tests := []struct {
+		why, src string
+		want     bool
+	}{
+		{"image", "services:\n  web:\n    image: app:1\n", true},
+		{"build", "version: '3.8'\nname: app\nservices:\n  web:\n    build: .\n", true},
+		{"build mapping", "services:\n  web:\n    build:\n      context: .\n", true},
+		{"command", "services:\n  web:\n    extends: {file: base.yml, service: web}\n    command: [rails, s]\n", true},
+		{"entrypoint", "services:\n  web:\n    entrypoint: /entry.sh\n", true},
+		{"one service is enough", "services:\n  db:\n    ports: ['5432']\n  web:\n    image: app\n", true},
+		{"extensions, networks, volumes", "x-app: &app\n  image: app\nservices:\n  web:\n    <<: *app\nvolumes:\n  data: {}\nnetworks:\n  default: {}\n", true},
+		{"merge keys", "x-app: &app\n  build: .\nx-env: &env\n  environment: {A: 1}\nservices:\n  web:\n    <<: [*env, *app]\n", true},
+		{"flow style", "services: {web: {image: app}}\n", true},
+		{"BOM and CRLF", "\xef\xbb\xbfname: app\r\nservices:\r\n  web:\r\n    image: app\r\n", true},
+		{"no services", "name: app\nvolumes: {}\n", false},
+		{"services indented", "app:\n  services:\n    web:\n      image: app\n", false},
+		{"override without any of the keys", "services:\n  web:\n    ports: ['80:80']\n", false},
+		{"a service that is not a mapping", "services:\n  web:\n    image: app\n  db: postgres\n", false},
+		{"services list (render.yaml)", "services:\n  - type: web\n    name: app\n", false},
+		{"Helm values: image is a mapping", "services:\n  web:\n    image:\n      repository: app\n      tag: 1\n", false},
+		{"Helm values: other settings", "replicaCount: 1\nservices:\n  web:\n    image: app\n", false},
+		{"Kubernetes", "apiVersion: v1\nkind: List\nservices:\n  web:\n    image: app\n", false},
+		{"CloudFormation", "Resources: {}\nservices:\n  web:\n    image: app\n", false},
+		{"Woodpecker CI", "steps:\n  test:\n    image: golang\nservices:\n  db:\n    image: postgres\n", false},
+		{"Convox manifest", "services:\n  web:\n    build: .\n    port: 3000\n    health: /_health\n", false},
+		{"top-level service (v1 format) beside services", "web:\n  image: x\nservices:\n  web:\n    image: app\n", false},
+		{"x- keys in a service", "services:\n  web:\n    image: app\n    x-note: 1\n", true},
+		{"two documents", "services:\n  web:\n    image: app\n---\nservices:\n  db:\n    image: db\n", false},
+		{"not YAML", "services:\n  web: [\n", false},
+	}
+	for _, tt := range tests {
+		if got := IsCompose([]byte(tt.src)); got != tt.want {
+			t.Errorf("%s: IsCompose = %v, want %v", tt.why, got, tt.want)
+		}
+	}
+}
+
 func TestDotEnv(t *testing.T) {
 	env := ParseDotEnv([]byte("# c\nA=1\nexport B=\"two words\"\nC=3 # note\n\nD='x'\n"))
 	if env["A"] != "1" || env["B"] != "two words" || env["C"] != "3" || env["D"] != "x" {
@@ -102,6 +140,9 @@ func TestCorpus(t *testing.T) {
 		src, _ := os.ReadFile(f)
 		services, err := Parse(src, nil)
 		t.Logf("%s: %d services, %v", filepath.Base(f), len(services), err)
+		if err == nil && len(services) > 0 && !IsCompose(src) {
+			t.Errorf("%s: IsCompose is false", filepath.Base(f))
+		}
 	}
 }
 

@@ -334,3 +334,33 @@ func (in *Instruction) ArgsValues() []string {
 	}
 	return out
 }
+
+// LooksLike reports whether src starts as a Dockerfile does: its first
+// instruction, after blank lines, comments and parser directives, is FROM
+// or ARG. It reads only up to that instruction, so a walk can tell a
+// Dockerfile from a file that merely has a Dockerfile's name.
+func LooksLike(src []byte) bool {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		line = bytes.TrimLeft(line, " \t\r\v\f")
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		end := 0
+		for end < len(line) && ('a' <= line[end]|0x20 && line[end]|0x20 <= 'z') {
+			end++
+		}
+		if end < len(line) && !isSpace(line[end]) && line[end] != '\\' {
+			return false // FROM=x or FROMx is no instruction
+		}
+		word := line[:end]
+		return bytes.EqualFold(word, []byte("FROM")) || bytes.EqualFold(word, []byte("ARG"))
+	}
+	return false
+}

@@ -208,3 +208,28 @@ func TestArgsSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLike(t *testing.T) {
+	for src, want := range map[string]bool{
+		"FROM ruby:3.3\nCMD x\n":      true,
+		"from ruby\n":                 true,
+		"ARG BASE=ruby\nFROM $BASE\n": true,
+		"# syntax=docker/dockerfile:1\n# escape=`\n\nFROM ruby\n": true,
+		"\xef\xbb\xbf\r\n  \t# comment\r\n\tFROM\truby\r\n":       true,
+		"FROM \\\n  ruby\n":     true,
+		"FROM\n":                true, // a broken Dockerfile is still reported
+		"":                      false,
+		"\n# only a comment\n":  false,
+		"RUN echo\nFROM ruby\n": false,
+		"package dockerfile\n":  false,
+		"---\nbin_path: bin\n":  false,
+		"FROMAGE\n":             false,
+		"FROM=1\n":              false,
+		"node_modules\n.git\n":  false,
+		"\x00\x01ELF":           false,
+	} {
+		if got := LooksLike([]byte(src)); got != want {
+			t.Errorf("LooksLike(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

@@ -74,6 +74,27 @@ func IsTemplate(src []byte) bool {
 	return false
 }
 
+// IsHelmTemplate tells a Helm template that is not JSON, such as a chart's
+// templates/_helpers.tpl: src holds Helm's actions ("{{ define", "{{-",
+// "-}}", "{{/*") and does not parse as JSON with placeholders, as a
+// templated ECS task definition does.
+func IsHelmTemplate(src []byte) bool {
+	if !hasHelmAction(src) {
+		return false
+	}
+	_, _, err := jsonpos.ParseTemplate(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
+	return err != nil
+}
+
+func hasHelmAction(src []byte) bool {
+	for _, a := range []string{"{{-", "-}}", "{{/*", "{{ define", "{{define"} {
+		if bytes.Contains(src, []byte(a)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Parse returns the pods of every workload document of src.
 func Parse(src []byte) ([]*Pod, error) {
 	docs, err := yamlpos.Parse(src)

@@ -71,3 +71,21 @@ func TestHelmTemplate(t *testing.T) {
 		t.Error("Helm templates are not told from YAML with braces in strings")
 	}
 }
+
+func TestIsHelmTemplate(t *testing.T) {
+	helpers := "{{/*\nExpand the name of the chart.\n*/}}\n{{- define \"app.name\" -}}\n{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix \"-\" }}\n{{- end }}\n\n{{- define \"app.image\" -}}\n\"image\": {{ .Values.image | quote }}\n{{- end }}\n"
+	for src, want := range map[string]bool{
+		helpers:                          true,
+		"{{ define \"x\" }}a{{ end }}\n": true,
+		"{{- range .Values.workers }}\n- name: {{ .name }}\n{{- end }}\n": true,
+		// JSON with placeholders: a templated task definition.
+		`{"containerDefinitions": [{"name": "w", "image": "{{ .image }}", "command": {{- .cmd -}}}]}`: false,
+		`[{"name": "w", "image": "${image}", "stopTimeout": ${timeout}}]`:                             false,
+		"metadata:\n  name: {{ .Release.Name }}\n":                                                    false,
+		"plain: yaml\n": false,
+	} {
+		if got := IsHelmTemplate([]byte(src)); got != want {
+			t.Errorf("IsHelmTemplate(%.40q) = %v, want %v", src, got, want)
+		}
+	}
+}
