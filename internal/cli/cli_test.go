@@ -241,7 +241,7 @@ func TestWalkSkipsHelmTpl(t *testing.T) {
 	write(t, dir, "charts/app/templates/sub/ports.tpl", "\"image\": [{{ .Values.port }}\n")
 	write(t, dir, "helm/_shared.tpl", "{{- define \"x\" }}\"image\": 1{{ end }}\n")
 	// A Terraform template of a task definition is still linted.
-	write(t, dir, "infra/templates/task.json.tpl", `[{"name": "w", "image": "${image}", "command": ["sh", "-c", "sidekiq"]}]`)
+	write(t, dir, "infra/templates/task.json.tpl", `[{"name": "w", "image": "ruby:3.3", "command": ["sh", "-c", "sidekiq"]}]`)
 	code, stdout, stderr := gracelint(t, "", "--format", "json", dir)
 	var out jsonOut
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
