@@ -32,6 +32,26 @@ func (img *Image) Workdir() string {
 	return wd
 }
 
+// Env returns the environment the image's ENV instructions set, where
+// their values are literal.
+func (img *Image) Env() map[string]string {
+	env := map[string]string{}
+	for _, s := range img.lineage() {
+		for _, in := range s.Instructions {
+			if c, ok := in.Command.(*instructions.EnvCommand); ok {
+				for _, kv := range c.Env {
+					if strings.Contains(kv.Value, "$") {
+						delete(env, kv.Key) // computed from build arguments or other variables
+						continue
+					}
+					env[kv.Key] = kv.Value
+				}
+			}
+		}
+	}
+	return env
+}
+
 // defaultPath is where a command without a slash is looked up.
 var defaultPath = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
 

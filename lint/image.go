@@ -65,7 +65,7 @@ func (l *Linter) withImage(t *Target) {
 		}
 		if t.Chain != nil && l.FS != nil {
 			sh := imageShell(r.image, &l.Options)
-			t.Chain = chain.Walk(t.Chain.Argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: r.platformInit, Script: l.anyImageScripts()})
+			t.Chain = chain.Walk(t.Chain.Argv, walkOptions(sh, r.platformInit, t.Env, l.anyImageScripts()))
 		}
 		return
 	}
@@ -80,8 +80,7 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	t.Chain = chain.Walk(argv, chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, ShAssumed: img.Shell.Assumed, PlatformInit: r.platformInit,
-		Script: l.imageScripts(img, ctx)})
+	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx)))
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = df
 	t.Linked = img
@@ -120,7 +119,7 @@ func withKnownImage(t *Target, ref catalog.ImageRef, opt *Options) {
 		return
 	}
 	sh := imageShell(r.image, opt)
-	t.Chain = chain.Walk(argv, chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: r.platformInit})
+	t.Chain = chain.Walk(argv, walkOptions(sh, r.platformInit, t.Env, nil))
 }
 
 // run is what a platform file says of how a container starts, for
@@ -164,7 +163,8 @@ func (l *Linter) withScripts(t *Target, dir string) {
 	if t.Chain == nil || dir == "" {
 		return
 	}
-	opt := chain.Options{Sh: t.Image.Shell.Dialect, ShWhy: t.Image.Shell.Why, ShAssumed: t.Image.Shell.Assumed, Script: l.imageScripts(t.Image, dir), ImageMain: true}
+	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir))
+	opt.ImageMain = true
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
 		if st != nil && st.Chain != nil {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -182,7 +183,7 @@ func stageTarget(final *dockerfile.Stage, name string, o *Options) *Target {
 	img := resolve(final)
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
-	opt := chain.Options{Sh: img.Shell.Dialect, ShWhy: img.Shell.Why, ShAssumed: img.Shell.Assumed}
+	opt := walkOptions(img.Shell, "", nil, nil)
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
 		if st == nil {
@@ -259,7 +260,7 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		image = *c.Def.Image
 	}
 	sh := imageShell(image, o)
-	opt := chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed}
+	opt := walkOptions(sh, "", t.Env, nil)
 	if c.InitProcessEnabled() {
 		opt.PlatformInit = "initProcessEnabled"
 	}
@@ -276,5 +277,19 @@ func arrayArgs(lines *source.Lines, n *jsonpos.Node) []chain.Arg {
 	for i, e := range n.Elems {
 		out[i] = chain.Arg{Value: e.Str, Span: span(lines, e), Expanded: e.Kind == jsonpos.Expr}
 	}
+	return out
+}
+
+// walkOptions are the options of a chain walk in an image whose /bin/sh is
+// sh, with the container's environment and the image's scripts.
+func walkOptions(sh chain.BinSh, platformInit string, env map[string]string, scripts func(string) (*chain.ScriptFile, bool)) chain.Options {
+	return chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: platformInit, Env: env, Script: scripts}
+}
+
+// withEnv is the image's environment with the container's over it.
+func withEnv(image, container map[string]string) map[string]string {
+	out := make(map[string]string, len(image)+len(container))
+	maps.Copy(out, image)
+	maps.Copy(out, container)
 	return out
 }

@@ -138,6 +138,9 @@ type Options struct {
 	// ImageMain is true for an image's own ENTRYPOINT and CMD: the last
 	// command of a script they run is the process the container lives on.
 	ImageMain bool
+	// Env is the container's environment, for the parameters scripts
+	// expand ($SIDEKIQ_TIMEOUT).
+	Env map[string]string
 }
 
 // maxDepth bounds how many scripts a walk follows, against scripts that
@@ -246,7 +249,7 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	}
 	s.Parsed, s.Forwards = parsed, parsed.Traps()
 	lines := source.NewLines(f.Src)
-	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines) }
+	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines, opt.Env) }
 	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
 		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1))
 	})
@@ -312,7 +315,7 @@ func (c *Chain) scriptStartsWork(f *ScriptFile, opt Options, depth int) bool {
 		return false
 	}
 	isMain := func(cmd *shell.Command) bool {
-		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(fileWords(cmd, f, nil), opt, depth))
+		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(fileWords(cmd, f, nil, opt.Env), opt, depth))
 	}
 	m := parsed.AnalyzeFile(isMain).Main
 	return m != nil && isMain(m)
@@ -320,10 +323,11 @@ func (c *Chain) scriptStartsWork(f *ScriptFile, opt Options, depth int) bool {
 
 // fileWords turns a command of a script file into chain arguments that
 // point into the file; lines may be nil where no span is needed.
-func fileWords(cmd *shell.Command, f *ScriptFile, lines *source.Lines) []Arg {
+func fileWords(cmd *shell.Command, f *ScriptFile, lines *source.Lines, env map[string]string) []Arg {
 	out := make([]Arg, len(cmd.Args))
 	for i, w := range cmd.Args {
-		out[i] = Arg{Value: w.Value, File: f.Name, Expanded: !w.Literal}
+		out[i] = Arg{File: f.Name}
+		out[i].Value, out[i].Expanded = expandWord(w, env)
 		if lines != nil {
 			out[i].Span = lines.Span(w.Start, w.End)
 		}
@@ -374,13 +378,13 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg, opt Options) (rest []Arg, ok bo
 		return nil, false
 	}
 	sh.Result = sh.Parsed.Analyze(sh.Dialect, func(cmd *shell.Command) bool {
-		return startsAllArgs(cmd) || c.startsWork(scriptArgs(cmd, *sh.Script), opt, 1)
+		return startsAllArgs(cmd) || c.startsWork(scriptArgs(cmd, *sh.Script, opt.Env), opt, 1)
 	})
 	m := sh.Result.Main
 	if m == nil {
 		return nil, false
 	}
-	args := scriptArgs(m, *sh.Script)
+	args := scriptArgs(m, *sh.Script, opt.Env)
 	if startsAllArgs(m) {
 		// sh -c '... exec "$@"' $0 $1...: the positional arguments run.
 		at := len(args) - len(Program(Values(args)))
@@ -410,14 +414,21 @@ func (sh *Shell) WithExec() (script string, ok bool) {
 	return script, true
 }
 
-// scriptArgs turns a -c script command into chain arguments; they all
-// point at the script argument.
-func scriptArgs(cmd *shell.Command, script Arg) []Arg {
+// scriptArgs turns a -c script command into chain arguments, parameters
+// expanded from env; they all point at the script argument.
+func scriptArgs(cmd *shell.Command, script Arg, env map[string]string) []Arg {
 	out := make([]Arg, len(cmd.Args))
 	for i, w := range cmd.Args {
-		out[i] = Arg{Value: w.Value, Span: script.Span, File: script.File, Expanded: !w.Literal}
+		out[i] = Arg{Span: script.Span, File: script.File}
+		out[i].Value, out[i].Expanded = expandWord(w, env)
 	}
 	return out
+}
+
+// expandWord is a word's value, and whether it stays unknown.
+func expandWord(w shell.Word, env map[string]string) (string, bool) {
+	v, ok := w.Expand(env)
+	return v, !ok
 }
 
 // parseInit recognizes an init at argv[i] and returns where its child starts.

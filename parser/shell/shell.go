@@ -32,6 +32,8 @@ type Word struct {
 	AllArgs    bool
 	Start, End int    // byte offsets in the script
 	Raw        string // the word as written
+
+	node *syntax.Word // for Expand
 }
 
 // Command is one simple command of a script.
@@ -198,7 +200,7 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 }
 
 func word(w *syntax.Word) Word {
-	out := Word{Start: int(w.Pos().Offset()), End: int(w.End().Offset()), Literal: true}
+	out := Word{Start: int(w.Pos().Offset()), End: int(w.End().Offset()), Literal: true, node: w}
 	var b strings.Builder
 	for _, p := range w.Parts {
 		switch p := p.(type) {
