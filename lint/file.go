@@ -213,6 +213,9 @@ type Target struct {
 	// Linked is the image the Dockerfile builds, once the container is
 	// linked to it.
 	Linked *Image
+	// Context is the lint-root path of the build context of the image the
+	// container runs (Image or Linked), when known.
+	Context string
 	// Compose is the service of a Compose file.
 	Compose *compose.Service
 	// K8s is the container of a Kubernetes pod spec.

@@ -83,7 +83,7 @@ func (l *Linter) withImage(t *Target) {
 	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx)))
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
 	t.Dockerfile = df
-	t.Linked = img
+	t.Linked, t.Context = img, ctx
 }
 
 // withKnownImage completes the chain of a container that runs a catalogued
@@ -163,6 +163,7 @@ func (l *Linter) withScripts(t *Target, dir string) {
 	if t.Chain == nil || dir == "" {
 		return
 	}
+	t.Context = dir
 	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir))
 	opt.ImageMain = true
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
@@ -191,6 +192,27 @@ func (l *Linter) builtStages(name string, df *dockerfile.File) []*Target {
 			seen[st] = true
 			out = append(out, stageTarget(st, fmt.Sprintf("stage %q", st.Name), &l.Options))
 		}
+	}
+	return out
+}
+
+// ContextFiles returns the lint-root paths the build context may have put
+// at p in the container's image (p relative to the WORKDIR, or absolute),
+// most likely first; nil when the image is not known.
+func (t *Target) ContextFiles(p string) []string {
+	img := t.Image
+	if img == nil {
+		img = t.Linked
+	}
+	if img == nil || t.Context == "" {
+		return nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = path.Join(img.Workdir(), p)
+	}
+	var out []string
+	for _, rel := range img.ContextSources(path.Clean(p)) {
+		out = append(out, path.Join(t.Context, rel))
 	}
 	return out
 }

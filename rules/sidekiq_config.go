@@ -34,7 +34,8 @@ func (c sidekiqConfig) related(msg string) lint.Related {
 }
 
 // readSidekiqConfig finds the configuration file Sidekiq reads (-C, else
-// config/sidekiq.yml or config/sidekiq.yml.erb under the lint root) and its
+// config/sidekiq.yml or config/sidekiq.yml.erb), first where the image's
+// build context puts it under the WORKDIR, then under the lint root, and its
 // timeout, with the ERB evaluated against the container's environment and
 // the section of its environment (-e, else APP_ENV, RAILS_ENV, RACK_ENV).
 func readSidekiqConfig(p *lint.Pass, t *lint.Target, w *chain.Worker) (sidekiqConfig, bool) {
@@ -48,7 +49,15 @@ func readSidekiqConfig(p *lint.Pass, t *lint.Target, w *chain.Worker) (sidekiqCo
 	if env == "" {
 		env = "development" // Sidekiq's own default
 	}
-	for _, candidate := range configCandidates(w.Config) {
+	var candidates []string
+	if w.Config != "" {
+		candidates = t.ContextFiles(w.Config)
+	} else {
+		for _, c := range configCandidates("") {
+			candidates = append(candidates, t.ContextFiles(c)...)
+		}
+	}
+	for _, candidate := range append(candidates, configCandidates(w.Config)...) {
 		src, name, ok := p.ReadFile(candidate)
 		if !ok {
 			continue

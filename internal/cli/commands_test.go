@@ -143,3 +143,19 @@ func TestInitProcessEnabledSatisfiesTheDockerfile(t *testing.T) {
 		t.Errorf("ECS starts an init for the image: exit %d, %q", code, stdout)
 	}
 }
+
+// TestSidekiqConfigFromTheBuildContext reads the configuration a worker's
+// image holds, under its WORKDIR, not the one at the lint root.
+func TestSidekiqConfigFromTheBuildContext(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "config/sidekiq.yml", ":timeout: 8\n")
+	write(t, root, "apps/worker/config/sidekiq.yml", ":timeout: 60\n")
+	write(t, root, "apps/worker/Dockerfile", "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD [\"bundle\", \"exec\", \"sidekiq\"]\n")
+	write(t, root, "compose.yaml", "services:\n  worker:\n    build: apps/worker\n    stop_grace_period: 30s\n")
+	t.Chdir(root)
+	code, stdout, _ := gracelint(t, "", "compose.yaml")
+	if code != ExitFindings || !strings.Contains(stdout, "[GL201 stop-timeout-too-short]") || !strings.Contains(stdout, "apps/worker/config/sidekiq.yml:1") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
