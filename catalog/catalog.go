@@ -55,6 +55,8 @@ type Program struct {
 	DefaultTimeout int      `yaml:"default_timeout"`
 	Unbounded      bool     `yaml:"unbounded"`
 	Jobs           bool     `yaml:"jobs"`
+	// FileRunsLong: a runtime given a program file runs it until stopped.
+	FileRunsLong bool `yaml:"file_runs_long"`
 	// DaemonizesUnless: the program forks into the background and returns
 	// at once unless an argument holds one of these.
 	DaemonizesUnless []string `yaml:"daemonizes_unless"`
@@ -67,12 +69,38 @@ type Program struct {
 	Source           string   `yaml:"source"`
 }
 
-// LongRunning reports whether the program keeps running until stopped, so
-// that losing the stop signal loses its work or stalls the stop.
-func (p *Program) LongRunning() bool {
+// LongRunning reports whether the program, run with args, keeps running
+// until stopped, so that losing the stop signal loses its work or stalls
+// the stop.
+func (p *Program) LongRunning(args []string) bool {
 	switch p.Role {
 	case Worker, Server, Manager, Idle:
-		return true
+		return !p.Daemonizes(args)
+	case Runtime:
+		return p.FileRunsLong && runsFile(args)
+	}
+	return false
+}
+
+// dispatchers are program files whose subcommand decides what runs: the
+// catalog names the subcommands that run long.
+var dispatchers = map[string]bool{"manage.py": true, "artisan": true, "rails": true, "rake": true}
+
+// runsFile reports whether a runtime's arguments name a program file
+// first, rather than code (-e, -c), a module (-m) or nothing (a REPL).
+func runsFile(args []string) bool {
+	for i, a := range args {
+		switch {
+		case a == "-e" || a == "-c" || a == "-m" || a == "--eval" || a == "-p" || a == "--print" || a == "--version" || a == "-v" || a == "-V":
+			return false
+		case a == "-r" || a == "--require" || a == "-I" || a == "-W" || a == "-X":
+			continue
+		case strings.HasPrefix(a, "-"):
+			continue
+		case i > 0 && (args[i-1] == "-r" || args[i-1] == "--require" || args[i-1] == "-I" || args[i-1] == "-W" || args[i-1] == "-X"):
+			continue
+		}
+		return !dispatchers[path.Base(a)]
 	}
 	return false
 }
@@ -158,12 +186,26 @@ func Lookup(argv []string) (p *Program, args int) {
 	if len(argv) == 0 || argv[0] == "" {
 		return nil, 0
 	}
-	if p := lookup(argv); p != nil {
-		return p, 1
-	}
-	if !isInterpreter(path.Base(argv[0])) {
+	base := path.Base(argv[0])
+	if !isInterpreter(base) {
+		if p := lookup(argv); p != nil {
+			return p, 1
+		}
 		return nil, 0
 	}
+	if p, args := interpreted(argv); p != nil {
+		return p, args
+	}
+	// The runtime itself: python3.12 is python.
+	if p := lookup(append([]string{strings.TrimRight(base, "0123456789.")}, argv[1:]...)); p != nil {
+		return p, 1
+	}
+	return nil, 0
+}
+
+// interpreted finds the catalogued program an interpreter runs: a module
+// (python -m celery) or a program file (python manage.py run_huey).
+func interpreted(argv []string) (*Program, int) {
 	for i := 1; i < len(argv); i++ {
 		a := argv[i]
 		if a == "-m" && i+1 < len(argv) {
@@ -177,7 +219,7 @@ func Lookup(argv []string) (p *Program, args int) {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
-		if p := lookup(argv[i:]); p != nil && p.Role != Wrapper && p.Role != Init {
+		if p := lookup(argv[i:]); p != nil && p.Role != Wrapper && p.Role != Init && p.Role != Runtime {
 			return p, i + 1
 		}
 		return nil, 0

@@ -15,8 +15,8 @@ func TestLookup(t *testing.T) {
 		{[]string{"python", "-m", "celery", "-A", "app", "worker"}, "celery", 3},
 		{[]string{"python3", "-m", "uvicorn", "app:app"}, "uvicorn", 3},
 		{[]string{"python3.12", "manage.py", "run_huey"}, "huey", 2},
-		{[]string{"python", "manage.py", "migrate"}, "", 0},
-		{[]string{"php", "artisan", "queue:work", "--timeout=90"}, "queue:work", 1},
+		{[]string{"python", "manage.py", "migrate"}, "python", 1},
+		{[]string{"php", "artisan", "queue:work", "--timeout=90"}, "queue:work", 2},
 		{[]string{"bin/jobs"}, "solid_queue", 1},
 		{[]string{"bin/rails", "server"}, "rails server", 1},
 		{[]string{"bundle", "exec", "sidekiq"}, "bundle exec", 1},
@@ -25,7 +25,8 @@ func TestLookup(t *testing.T) {
 		{[]string{"tail", "-f", "/dev/null"}, "tail", 1},
 		{[]string{"tail", "log"}, "", 0},
 		{[]string{"php-fpm8.2"}, "php-fpm", 1},
-		{[]string{"python", "app.py"}, "", 0},
+		{[]string{"python", "app.py"}, "python", 1},
+		{[]string{"python3.12", "-u", "worker.py"}, "python", 1},
 		{nil, "", 0},
 	} {
 		p, args := Lookup(tt.argv)
@@ -56,6 +57,32 @@ func TestEntries(t *testing.T) {
 				name = got.Name
 			}
 			t.Errorf("%s: %q finds %s", p.Name, argv, name)
+		}
+	}
+}
+
+func TestLongRunning(t *testing.T) {
+	for _, tt := range []struct {
+		argv []string
+		want bool
+	}{
+		{[]string{"sidekiq"}, true},
+		{[]string{"node", "server.js"}, true},
+		{[]string{"node", "--require", "./otel.js", "dist/index.js"}, true},
+		{[]string{"node", "-e", "setInterval(() => {}, 1000)"}, false},
+		{[]string{"node"}, false},
+		{[]string{"ruby", "script/worker.rb"}, true},
+		{[]string{"python", "manage.py", "migrate"}, false},
+		{[]string{"python", "manage.py", "runserver"}, true},
+		{[]string{"nginx"}, false},
+		{[]string{"nginx", "-g", "daemon off;"}, true},
+		{[]string{"sleep", "5"}, false},
+		{[]string{"sleep", "infinity"}, true},
+		{[]string{"bundle", "exec", "rake", "db:migrate"}, false},
+	} {
+		p, at := Lookup(tt.argv)
+		if got := p != nil && p.LongRunning(tt.argv[at:]); got != tt.want {
+			t.Errorf("%q runs long: %v, want %v", tt.argv, got, tt.want)
 		}
 	}
 }

@@ -425,6 +425,9 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 			continue
 		}
 		l.withImage(t)
+		if t.Compose != nil && t.Compose.OneShot {
+			t.Chain = nil // it runs once and exits before any deploy stops it
+		}
 	}
 	var findings []Finding
 	for _, r := range l.Rules {

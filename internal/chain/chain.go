@@ -251,13 +251,13 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	lines := source.NewLines(f.Src)
 	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines, opt.Env) }
 	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
-		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), opt, depth+1))
+		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), cmd.Last(), opt, depth+1))
 	})
 	m := s.Result.Main
 	if m == nil || s.Result.Verdict == shell.Unknown {
 		return // the script runs nothing, or its command runs in one branch of several
 	}
-	if !startsAllArgs(m) && !c.startsWork(words(m), opt, depth+1) && !(opt.ImageMain && m.Last() && !oneShot[m.Args[0].Value] && m.Args[0].Literal) {
+	if !startsAllArgs(m) && !c.startsWork(words(m), m.Last(), opt, depth+1) && !(opt.ImageMain && m.Last() && !oneShot[m.Args[0].Value] && m.Args[0].Literal) {
 		// Nothing known to run long. The last command of the image's own
 		// entrypoint script is what the container lives on, unless it
 		// finishes at once.
@@ -274,8 +274,9 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 
 // startsWork reports whether argv, once inits and wrappers are walked
 // through, runs a long-running program of the catalog or a script of the
-// image.
-func (c *Chain) startsWork(argv []Arg, opt Options, depth int) bool {
+// image. last is false for a command the script runs others after: one it
+// waits for, so a runtime's program file there is taken to finish.
+func (c *Chain) startsWork(argv []Arg, last bool, opt Options, depth int) bool {
 	vals := Values(argv)
 	i := 0
 	for i < len(argv) {
@@ -293,7 +294,7 @@ func (c *Chain) startsWork(argv []Arg, opt Options, depth int) bool {
 		return false
 	}
 	if p, args := catalog.Lookup(vals[i:]); p != nil {
-		return p.LongRunning() && !p.Daemonizes(vals[i+args:])
+		return p.LongRunning(vals[i+args:]) && (last || p.Role != catalog.Runtime)
 	}
 	if sh, ok := parseShell(argv, i, opt); ok && sh.Script == nil {
 		i = sh.ScriptArg // sh script.sh: the script is what runs
@@ -315,7 +316,7 @@ func (c *Chain) scriptStartsWork(f *ScriptFile, opt Options, depth int) bool {
 		return false
 	}
 	isMain := func(cmd *shell.Command) bool {
-		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(fileWords(cmd, f, nil, opt.Env), opt, depth))
+		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(fileWords(cmd, f, nil, opt.Env), cmd.Last(), opt, depth))
 	}
 	m := parsed.AnalyzeFile(isMain).Main
 	return m != nil && isMain(m)
@@ -361,7 +362,7 @@ func startsAllArgs(cmd *shell.Command) bool {
 // LongRunning reports whether the chain ends in a program the catalog
 // says keeps running until stopped.
 func (c *Chain) LongRunning() bool {
-	return c.Worker != nil && c.Worker.Spec.LongRunning()
+	return c.Worker != nil && c.Worker.Spec.LongRunning(Values(c.Worker.Argv[c.Worker.argsAt:]))
 }
 
 // walkShell analyses the shell's -c script and returns the argv of its main
@@ -378,7 +379,7 @@ func (c *Chain) walkShell(sh *Shell, argv []Arg, opt Options) (rest []Arg, ok bo
 		return nil, false
 	}
 	sh.Result = sh.Parsed.Analyze(sh.Dialect, func(cmd *shell.Command) bool {
-		return startsAllArgs(cmd) || c.startsWork(scriptArgs(cmd, *sh.Script, opt.Env), opt, 1)
+		return startsAllArgs(cmd) || c.startsWork(scriptArgs(cmd, *sh.Script, opt.Env), cmd.Last(), opt, 1)
 	})
 	m := sh.Result.Main
 	if m == nil {

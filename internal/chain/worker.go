@@ -24,6 +24,8 @@ type Worker struct {
 	TimeoutFlag  string // as written: "-t 20", "--timeout=60"
 	Config       string // Sidekiq's -C PATH
 	Environment  string // Sidekiq's -e ENV
+
+	argsAt int // where the program's own arguments start in Argv
 }
 
 // FindWorker recognizes a catalogued program in argv, through
@@ -37,11 +39,11 @@ func FindWorker(argv []Arg) *Worker {
 	if args[0].Expanded {
 		return nil
 	}
-	spec, _ := catalog.Lookup(prog)
+	spec, at := catalog.Lookup(prog)
 	if spec == nil || spec.Role == catalog.Wrapper || spec.Role == catalog.Init {
 		return nil
 	}
-	w := &Worker{Name: spec.Name, Spec: spec, Argv: args, TimeoutKnown: true}
+	w := &Worker{Name: spec.Name, Spec: spec, Argv: args, TimeoutKnown: true, argsAt: min(at, len(args))}
 	flags := slices.Clone(spec.TimeoutFlags)
 	if spec.Name == "sidekiq" {
 		flags = append(flags, "-C", "--config", "-e", "--environment")

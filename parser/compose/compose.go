@@ -146,6 +146,9 @@ type Service struct {
 	Build        string
 	BuildContext string
 	Target       string
+	// OneShot is true for a service another waits for to complete
+	// (depends_on: condition: service_completed_successfully).
+	OneShot bool
 }
 
 // Value is a scalar after interpolation.
@@ -196,13 +199,14 @@ func Parse(src []byte, dotenv map[string]string) ([]*Service, error) {
 			continue
 		}
 		s := &Service{Name: m.Key, Node: n, KeyStart: m.KeyStart, KeyEnd: m.KeyEnd, Env: map[string]string{}}
-		s.Image = scalar(n.Get("image"), dotenv)
-		s.Entrypoint = command(n.Get("entrypoint"), dotenv)
-		s.Command = command(n.Get("command"), dotenv)
-		if v := n.Get("init"); v != nil && v.Kind == jsonpos.Bool {
+		get := func(key string) *jsonpos.Node { return field(n, key, 0) }
+		s.Image = scalar(get("image"), dotenv)
+		s.Entrypoint = command(get("entrypoint"), dotenv)
+		s.Command = command(get("command"), dotenv)
+		if v := get("init"); v != nil && v.Kind == jsonpos.Bool {
 			s.Init = &v.Bool
 		}
-		if v := n.Get("stop_grace_period"); v != nil {
+		if v := get("stop_grace_period"); v != nil {
 			g := &Grace{Node: v}
 			if sv := scalar(v, dotenv); sv.Known {
 				if d, err := time.ParseDuration(sv.Str); err == nil && d >= 0 {
@@ -211,12 +215,56 @@ func Parse(src []byte, dotenv map[string]string) ([]*Service, error) {
 			}
 			s.StopGrace = g
 		}
-		s.StopSignal = scalar(n.Get("stop_signal"), dotenv)
-		s.Env = environment(n.Get("environment"), dotenv)
-		s.Build, s.BuildContext, s.Target = build(n.Get("build"), dotenv)
+		s.StopSignal = scalar(get("stop_signal"), dotenv)
+		s.Env = environment(get("environment"), dotenv)
+		s.Build, s.BuildContext, s.Target = build(get("build"), dotenv)
 		out = append(out, s)
 	}
+	// A service another waits for with service_completed_successfully runs
+	// once and exits: nothing of it is stopped at a deploy.
+	for _, m := range services.Members {
+		if m.Value.Kind != jsonpos.Object {
+			continue
+		}
+		deps := field(m.Value, "depends_on", 0)
+		if deps == nil || deps.Kind != jsonpos.Object {
+			continue
+		}
+		for _, d := range deps.Members {
+			if c := field(d.Value, "condition", 0); c != nil && c.Kind == jsonpos.String && c.Str == "service_completed_successfully" {
+				for _, s := range out {
+					if s.Name == d.Key {
+						s.OneShot = true
+					}
+				}
+			}
+		}
+	}
 	return out, nil
+}
+
+// field returns a mapping's key, looking through YAML merge keys
+// ("<<: *base") where the mapping does not set it.
+func field(n *jsonpos.Node, key string, depth int) *jsonpos.Node {
+	if n == nil || n.Kind != jsonpos.Object {
+		return nil
+	}
+	if v := n.Get(key); v != nil {
+		return v
+	}
+	merged := n.Get("<<")
+	if merged == nil || depth >= 10 {
+		return nil
+	}
+	if merged.Kind == jsonpos.Array {
+		for _, e := range merged.Elems {
+			if v := field(e, key, depth+1); v != nil {
+				return v
+			}
+		}
+		return nil
+	}
+	return field(merged, key, depth+1)
 }
 
 func scalar(n *jsonpos.Node, env map[string]string) Value {

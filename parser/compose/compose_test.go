@@ -167,3 +167,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMergeKeysAndOneShot(t *testing.T) {
+	src := `x-base: &base
+  image: ghcr.io/acme/app:1
+  stop_grace_period: 40s
+  environment: {RAILS_ENV: production}
+services:
+  migrate:
+    <<: *base
+    command: bin/rails db:migrate
+  worker:
+    <<: [*base]
+    command: bundle exec sidekiq
+    depends_on:
+      migrate: {condition: service_completed_successfully}
+`
+	services, err := Parse([]byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(services) != 2 {
+		t.Fatalf("services = %d", len(services))
+	}
+	for _, s := range services {
+		if s.Image.Str != "ghcr.io/acme/app:1" || s.StopGrace == nil || s.StopGrace.Seconds != 40 || s.Env["RAILS_ENV"] != "production" {
+			t.Errorf("%s: merge key not read: image %q, grace %+v, env %v", s.Name, s.Image.Str, s.StopGrace, s.Env)
+		}
+	}
+	if !services[0].OneShot || services[1].OneShot {
+		t.Errorf("one-shot: migrate %v, worker %v", services[0].OneShot, services[1].OneShot)
+	}
+}
