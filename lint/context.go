@@ -162,6 +162,17 @@ func (img *Image) StopSignal() (signal string, in *dockerfile.Instruction, inher
 	return "SIGTERM", nil, false
 }
 
+// EntrypointKnown reports whether what runs the image's command is known:
+// an ENTRYPOINT of the Dockerfile, or a catalogued base image that has none
+// or one that execs its command.
+func (img *Image) EntrypointKnown() bool {
+	if img.EntrypointSet {
+		return true
+	}
+	r, ok := catalog.LookupImage(img.BaseImage)
+	return ok && (len(r.Entrypoint) == 0 || r.EntrypointRunsCommand)
+}
+
 // KnownStopSignal is the signal the image stops with, when gracelint can
 // know it: its own STOPSIGNAL, else that of a catalogued base image (SIGTERM
 // where that sets none). ok is false for a base image gracelint cannot see.

@@ -81,7 +81,7 @@ func (l *Linter) withImage(t *Target) {
 		return
 	}
 	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx)))
-	t.EntrypointUnknown = !r.entrySet && !img.EntrypointSet
+	t.EntrypointUnknown = !r.entrySet && !img.EntrypointKnown()
 	t.Dockerfile = df
 	t.Linked, t.Context = img, ctx
 }

@@ -182,7 +182,7 @@ func dockerTarget(df *dockerfile.File, o *Options) *Target {
 func stageTarget(final *dockerfile.Stage, name string, o *Options) *Target {
 	img := resolve(final)
 	img.Shell = imageShell(img.BaseImage, o)
-	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointSet}
+	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointKnown()}
 	opt := walkOptions(img.Shell, "", nil, nil)
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
