@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
@@ -50,8 +52,9 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script) {
 	if m.Exec {
 		how = "with an exec that does not replace the shell"
 	}
+	shellName := fmt.Sprintf("%s (%s)", base, interpreter(src))
 	msg := fmt.Sprintf("%s runs %s %s: %s, so the script's shell stays between the stop signal and %s; %s",
-		base, what, how, s.Result.Reason, mainName(t.Chain), shellFate(t, t.Chain.Init, base, s.Order, t.Chain))
+		base, what, how, s.Result.Reason, mainName(t.Chain), shellFate(t, t.Chain.Init, shellName, s.Order, t.Chain))
 	lines := source.NewLines(src)
 	var fix *lint.Fix
 	if execFixes(src, m) {
@@ -60,6 +63,24 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script) {
 			Edits: []lint.TextEdit{{Span: lines.Span(at, at), NewText: "exec "}}}
 	}
 	p.ReportIn(s.File.Name, lint.Error, lines.Span(m.Start, m.End), msg, "exec "+m.String(), fix)
+}
+
+// interpreter names the shell a script's #! line asks for: "sh" without one.
+func interpreter(src []byte) string {
+	line, ok := bytes.CutPrefix(src, []byte("#!"))
+	if !ok {
+		return "sh"
+	}
+	line, _, _ = bytes.Cut(line, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) == 0 {
+		return "sh"
+	}
+	name := path.Base(fields[0])
+	if name == "env" && len(fields) > 1 {
+		name = path.Base(fields[1])
+	}
+	return name
 }
 
 // daemonizes tells a worker started in the background by its own flag
