@@ -159,3 +159,44 @@ func TestSidekiqConfigFromTheBuildContext(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, stdout)
 	}
 }
+
+// TestECSThroughTheImagesEntrypointScript: the ECS command is followed
+// through the image's tini and its entrypoint script's exec "$@" to Sidekiq,
+// whose 40 s timeout the default 30 s stop timeout cuts.
+func TestECSThroughTheImagesEntrypointScript(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "Dockerfile", "FROM ruby:3.3-slim\nRUN apt-get update && apt-get install -y tini\nCOPY bin/docker-entrypoint /usr/local/bin/\nENTRYPOINT [\"tini\", \"--\", \"docker-entrypoint\"]\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+	write(t, root, "bin/docker-entrypoint", "#!/bin/sh\nset -e\nbundle exec rails db:prepare\nexec \"$@\"\n")
+	write(t, root, ".github/workflows/deploy.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -t 123.dkr.ecr.eu-west-1.amazonaws.com/app:${GITHUB_SHA} .\n")
+	write(t, root, "ecs/worker.json", `{"family": "worker", "containerDefinitions": [{"name": "sidekiq", "image": "123.dkr.ecr.eu-west-1.amazonaws.com/app:latest", "command": ["bundle", "exec", "sidekiq", "--timeout", "40"]}]}`)
+	t.Chdir(root)
+	code, out := runJSON(t, "ecs")
+	if code != ExitFindings || len(out.Findings) != 1 || out.Findings[0].Rule != "GL201" || out.Findings[0].Severity != "error" {
+		t.Fatalf("exit %d: %+v", code, out.Findings)
+	}
+	// With a stop timeout that covers the drain, nothing is left.
+	write(t, root, "ecs/worker.json", `{"family": "worker", "containerDefinitions": [{"name": "sidekiq", "image": "123.dkr.ecr.eu-west-1.amazonaws.com/app:latest", "stopTimeout": 45, "command": ["bundle", "exec", "sidekiq", "--timeout", "40"]}]}`)
+	if code, out := runJSON(t, "ecs"); code != ExitClean || len(out.Findings) != 0 {
+		t.Errorf("stopTimeout 45: exit %d: %+v", code, out.Findings)
+	}
+}
+
+// TestSiblingComposeFilesLinkTheImage: one Compose file pulls the image,
+// the one beside it builds the same service.
+func TestSiblingComposeFilesLinkTheImage(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "backend/Dockerfile", "ARG PYTHON_IMAGE=python:3.12-slim\nFROM ${PYTHON_IMAGE}\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"app.wsgi\"]\n")
+	write(t, root, "docker-compose.yml", "services:\n  huey:\n    image: ghcr.io/acme/backend:latest\n    entrypoint: [\"/bin/sh\", \"-c\", \"python manage.py run_huey\"]\n")
+	write(t, root, "docker-compose-build.yml", "services:\n  huey:\n    build:\n      context: ./backend\n    entrypoint: [\"/bin/sh\", \"-c\", \"python manage.py run_huey\"]\n")
+	t.Chdir(root)
+	code, out := runJSON(t, "docker-compose.yml")
+	var got []string
+	for _, f := range out.Findings {
+		got = append(got, f.Rule+" "+f.Severity)
+	}
+	if code != ExitFindings || strings.Join(got, ",") != "GL105 error,GL102 error" {
+		t.Errorf("exit %d: %v", code, got)
+	}
+}
