@@ -163,12 +163,10 @@ func installsTini(f *lint.File, img *lint.Image) bool {
 	return false
 }
 
-// pid1 names what runs as PID 1 once exec-transparent wrappers exec.
+// pid1 names what runs as PID 1 when the stop signal arrives: the program
+// everything before it replaced itself with.
 func pid1(c *chain.Chain) string {
-	if prog := chain.Program(chain.Values(c.Argv)); len(prog) > 0 {
-		return path.Base(prog[0])
-	}
-	return path.Base(c.Argv[0].Value)
+	return path.Base(c.Worker.Argv[0].Value)
 }
 
 func initSuggestion(t *lint.Target) string {
