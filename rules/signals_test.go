@@ -70,6 +70,24 @@ var signalRows = []struct {
 	{[]string{"sh", "-c", "cd /tmp && exec \"$@\"", "--", "WORKER"}, true},
 	{[]string{"dumb-init", "bash", "-c", "WORKER"}, true},
 	{[]string{"tini", "-s", "--", "sh", "-c", "exec WORKER"}, true},
+	// bash execs the last command of a -c string only when its last line
+	// is a simple command, an && or || list, or a ; list ending in a simple
+	// command: an & just before the last command stops the exec, an &
+	// earlier on the line or on an earlier line does not.
+	{[]string{"bash", "-c", "sleep 100 & WORKER"}, false},
+	{[]string{"bash", "-c", "sleep 100 & cd /tmp && WORKER"}, false},
+	{[]string{"bash", "-c", "cd /tmp && sleep 100 & WORKER"}, false},
+	{[]string{"bash", "-c", "sleep 100 & exec WORKER"}, true},
+	{[]string{"bash", "-c", "sleep 100 & cd /tmp; WORKER"}, true},
+	{[]string{"bash", "-c", "sleep 100 &\nWORKER"}, true},
+	{[]string{"bash", "-c", "{ sleep 100 & }; WORKER"}, true},
+	{[]string{"bash", "-c", "cd /tmp; true && WORKER"}, false},
+	{[]string{"bash", "-c", "cd /tmp\ntrue && WORKER"}, true},
+	{[]string{"bash", "-c", "true && cd /tmp; WORKER"}, true},
+	{[]string{"bash", "-c", "true && true && WORKER"}, true},
+	{[]string{"sh", "-c", "sleep 100 & WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "sleep 100 & WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "sleep 100 & true && WORKER"}, true},
 }
 
 func substitute(argv []string, worker string) []string {

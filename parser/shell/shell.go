@@ -100,6 +100,14 @@ type Script struct {
 	Commands []*Command // every simple command, in source order
 	trapped  bool       // a trap with an action is set
 	funcs    map[string]bool
+	// bashStays says why bash does not exec the last command of the
+	// script's last line, whatever its other checks say; "" when the line's
+	// shape allows the exec. Bash reads a -c string a line at a time and
+	// execs only when the last line is a simple command, an && or || list,
+	// or a ; list ending in a simple command. Measured: an & just before the
+	// last command (sleep 100 & worker) or an && list after a ; (cd /a; true
+	// && worker) keeps bash as the parent.
+	bashStays string
 }
 
 // Parse parses a script as bash, whose grammar covers POSIX sh and ash.
@@ -110,6 +118,7 @@ func Parse(src string) (*Script, error) {
 	}
 	s := &Script{Src: src, funcs: map[string]bool{}}
 	s.stmts(f.Stmts, nil, true)
+	s.bashStays = bashLastLine(src, f.Stmts)
 	for _, c := range s.Commands {
 		argv := c.Argv()
 		if len(argv) >= 2 && argv[0] == "trap" && c.Args[1].Literal && argv[1] != "" && argv[1] != "-" {
@@ -117,6 +126,30 @@ func Parse(src string) (*Script, error) {
 		}
 	}
 	return s, nil
+}
+
+// bashLastLine returns why the shape of the script's last line stops bash's
+// exec of the last command, or "". Statements on one line, joined by ; or &,
+// form one list in bash's grammar, grouped from the left: the connector that
+// counts is the one just before the last statement.
+func bashLastLine(src string, list []*syntax.Stmt) string {
+	if len(list) < 2 {
+		return ""
+	}
+	prev, last := list[len(list)-2], list[len(list)-1]
+	if !prev.Semicolon.IsValid() {
+		return "" // only a newline separates them
+	}
+	if from, to := int(prev.End().Offset()), int(last.Pos().Offset()); from <= to && strings.Contains(src[from:to], "\n") {
+		return ""
+	}
+	if prev.Background {
+		return "bash does not exec the last command of a -c string when & starts a job just before it on the same line"
+	}
+	if x, ok := last.Cmd.(*syntax.BinaryCmd); ok && (x.Op == syntax.AndStmt || x.Op == syntax.OrStmt) {
+		return "bash execs the last command after ; only when it stands alone, not at the end of an && or || list"
+	}
+	return ""
 }
 
 func with(ctx []string, kind string) []string {
@@ -343,6 +376,8 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
 	case len(main.ctx) > 0:
 		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx[len(main.ctx)-1]))
+	case s.bashStays != "":
+		r.Reason = s.bashStays
 	case main.redirects:
 		r.Reason = "bash does not exec a last command with redirections"
 	case main.negated:
