@@ -55,6 +55,8 @@ var signalRows = []struct {
 	{[]string{"bash", "-c", "trap 'echo bye' EXIT; WORKER"}, false},
 	{[]string{"bash", "-c", "trap 'echo t' TERM; WORKER"}, false},
 	{[]string{"bash", "-c", "WORKER > /dev/null 2>&1"}, false},
+	{[]string{"bash", "-c", "WORKER < /dev/null"}, false},
+	{[]string{"bash", "-c", "cd /tmp && WORKER 2>&1"}, false},
 	{[]string{"bash", "-c", "if true; then WORKER; fi"}, false},
 	{[]string{"bash", "-c", "(WORKER)"}, false},
 	{[]string{"bash", "-c", "{ WORKER; }"}, false},

@@ -50,6 +50,8 @@ func TestAnalyze(t *testing.T) {
 		{"cd /app; true && sidekiq", Ash, "sidekiq", Replaces, ""},
 		{"sidekiq > /log 2>&1", Bash, "sidekiq", Stays, "redirections"},
 		{"sidekiq > /log 2>&1", Ash, "sidekiq", Replaces, ""},
+		{"sidekiq < /dev/null", Bash, "sidekiq", Stays, "redirections"},
+		{"cd /app && sidekiq 2>&1", Bash, "sidekiq", Stays, "redirections"},
 		{"trap 'echo bye' EXIT; sidekiq", Bash, "sidekiq", Stays, "trap"},
 		{"trap '' INT; sidekiq", Bash, "sidekiq", Replaces, ""},
 		{"! sidekiq", Bash, "sidekiq", Stays, "negated"},
