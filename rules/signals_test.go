@@ -90,6 +90,21 @@ var signalRows = []struct {
 	{[]string{"sh", "-c", "sleep 100 & WORKER"}, false},
 	{[]string{"busybox", "sh", "-c", "sleep 100 & WORKER"}, true},
 	{[]string{"busybox", "sh", "-c", "sleep 100 & true && WORKER"}, true},
+	// BusyBox ash runs a trailing subshell in place (no fork); dash and bash
+	// fork for it and stay as its parent.
+	{[]string{"busybox", "sh", "-c", "( exec WORKER )"}, true},
+	{[]string{"sh", "-c", "( exec WORKER )"}, false},
+	{[]string{"bash", "-c", "( exec WORKER )"}, false},
+	{[]string{"bash", "-c", "cd /tmp; ( exec WORKER )"}, false},
+	{[]string{"sh", "-c", "(WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "cd /tmp; ( WORKER )"}, true},
+	{[]string{"busybox", "sh", "-c", "cd /tmp; (exec WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(cd /tmp; WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(cd /tmp && WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(WORKER) > /dev/null"}, true},
+	{[]string{"busybox", "sh", "-c", "(exec WORKER) > /dev/null"}, true},
+	{[]string{"busybox", "sh", "-c", "( exec WORKER ); echo done"}, false},
+	{[]string{"busybox", "sh", "-c", "{ WORKER; }"}, true},
 }
 
 func substitute(argv []string, worker string) []string {

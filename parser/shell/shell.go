@@ -368,12 +368,22 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		if next := s.after(main); next != nil {
 			r.Reason = fmt.Sprintf("the shell must stay to run %s after it", Quote(next.String()))
 		}
+	case main.Exec && main.in("subshell") && (file || d != Ash):
+		// Measured: dash and bash fork for ( exec worker ), and so does
+		// every shell for a script file's subshell; BusyBox ash runs a -c
+		// string's trailing subshell in place.
+		r.ByDialect = !file
+		r.Reason = fmt.Sprintf("exec replaces only the subshell around %s, which %s forks", name, forker(d, file))
 	case file:
 		r.Reason = "a shell never execs the last command of a script file"
 	case d == Dash:
 		r.ByDialect, r.Reason = true, "dash does not exec the last command of a -c string"
+	case d == Ash && main.in("subshell"):
+		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash runs a trailing subshell in place and execs its last simple command"
 	case d == Ash:
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
+	case main.in("subshell"):
+		r.Reason = fmt.Sprintf("bash forks for the subshell around %s and stays as its parent", name)
 	case len(main.ctx) > 0:
 		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx[len(main.ctx)-1]))
 	case s.bashStays != "":
@@ -399,6 +409,14 @@ func Quote(s string) string {
 		return "'" + s + "'"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// forker names the shell that forks for a subshell, for a message.
+func forker(d Dialect, file bool) string {
+	if file {
+		return "the script's shell"
+	}
+	return d.String()
 }
 
 func article(kind string) string {
