@@ -158,6 +158,10 @@ func TestSignalTableAsPID1(t *testing.T) {
 	}
 	outcomes := make([]outcome, len(signalRows))
 	var wg sync.WaitGroup
+	// Each row's worker polls every 0.1 s; a few dozen at once on two CPUs
+	// are slow enough to miss the deadlines below (bash -l alone can take
+	// seconds to read a login profile).
+	running := make(chan struct{}, pid1Parallel)
 	for i, row := range signalRows {
 		for _, bin := range []string{"sh", "bash", "busybox", "tini", "dumb-init"} {
 			if _, err := exec.LookPath(bin); err != nil && slices.Contains(row.argv, bin) {
@@ -178,6 +182,8 @@ func TestSignalTableAsPID1(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			running <- struct{}{}
+			defer func() { <-running }()
 			outcomes[i].drained, outcomes[i].err = runAsPID1(dir, outcomes[i].argv)
 		}()
 	}
@@ -202,6 +208,9 @@ func TestSignalTableAsPID1(t *testing.T) {
 }
 
 const drainSeconds = 1
+
+// pid1Parallel is how many rows run as PID 1 at once.
+const pid1Parallel = 16
 
 func runAsPID1(dir string, argv []string) (bool, error) {
 	state := filepath.Join(dir, "state")
@@ -230,7 +239,7 @@ while :; do sleep 0.1; done
 			return false, nil // PID 1 exited at once, taking the namespace with it
 		default:
 		}
-		if i == 100 {
+		if i == 300 { // 15 s
 			return false, fmt.Errorf("the worker never started")
 		}
 		time.Sleep(50 * time.Millisecond)
