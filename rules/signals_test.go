@@ -105,6 +105,29 @@ var signalRows = []struct {
 	{[]string{"busybox", "sh", "-c", "(exec WORKER) > /dev/null"}, true},
 	{[]string{"busybox", "sh", "-c", "( exec WORKER ); echo done"}, false},
 	{[]string{"busybox", "sh", "-c", "{ WORKER; }"}, true},
+	// BusyBox ash, like bash, stays for a trap with an action and for !.
+	// The INT and QUIT rows need a PID 1 that starts with them at their
+	// default action, as in a container: a shell's background job (as under
+	// pid1-probe) starts with them ignored, and bash cannot trap a signal
+	// ignored at its start, so it execs.
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo bye' EXIT; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo i' INT; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo h' HUP; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; (WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; (exec WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; exec WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "trap '' INT; WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "trap - INT; WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "! WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "f() { :; }; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo i' INT; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo q' QUIT; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo r' RETURN; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo d' DEBUG; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo h' HUP; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo u' USR1; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo e' ERR; WORKER"}, false},
 }
 
 func substitute(argv []string, worker string) []string {

@@ -98,8 +98,10 @@ func (c *Command) unmeasured() string {
 type Script struct {
 	Src      string
 	Commands []*Command // every simple command, in source order
-	trapped  bool       // a trap with an action is set
-	funcs    map[string]bool
+	// trapped lists the conditions (TERM, EXIT, ...) that a trap with an
+	// action catches; "" when the script does not say which.
+	trapped []string
+	funcs   map[string]bool
 	// bashStays says why bash does not exec the last command of the
 	// script's last line, whatever its other checks say; "" when the line's
 	// shape allows the exec. Bash reads a -c string a line at a time and
@@ -122,7 +124,12 @@ func Parse(src string) (*Script, error) {
 	for _, c := range s.Commands {
 		argv := c.Argv()
 		if len(argv) >= 2 && argv[0] == "trap" && c.Args[1].Literal && argv[1] != "" && argv[1] != "-" {
-			s.trapped = true
+			if len(argv) == 2 {
+				s.trapped = append(s.trapped, "")
+			}
+			for _, sig := range argv[2:] {
+				s.trapped = append(s.trapped, signalName(sig))
+			}
 		}
 	}
 	return s, nil
@@ -150,6 +157,31 @@ func bashLastLine(src string, list []*syntax.Stmt) string {
 		return "bash execs the last command after ; only when it stands alone, not at the end of an && or || list"
 	}
 	return ""
+}
+
+// signalName normalizes a trap condition: term, SIGTERM and 15 are TERM;
+// "" when it needs expansion.
+func signalName(sig string) string {
+	sig = strings.TrimPrefix(strings.ToUpper(sig), "SIG")
+	if name, ok := map[string]string{"0": "EXIT", "1": "HUP", "2": "INT", "3": "QUIT", "15": "TERM"}[sig]; ok {
+		return name
+	}
+	return sig
+}
+
+// trapStopsExec reports whether a trap the script sets keeps shell d from
+// exec'ing its last command. Measured: BusyBox ash stays for any trap with an
+// action (TERM, EXIT, INT, HUP); bash stays for a trap on a signal (TERM,
+// INT, QUIT, HUP, USR1), EXIT or ERR, but not on RETURN or DEBUG, which are
+// no signals.
+func (s *Script) trapStopsExec(d Dialect) bool {
+	for _, sig := range s.trapped {
+		if d == Bash && (sig == "RETURN" || sig == "DEBUG") {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 func with(ctx []string, kind string) []string {
@@ -378,6 +410,10 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.Reason = "a shell never execs the last command of a script file"
 	case d == Dash:
 		r.ByDialect, r.Reason = true, "dash does not exec the last command of a -c string"
+	case d == Ash && s.trapStopsExec(Ash):
+		r.Reason = "BusyBox ash does not exec the last command once the script sets a trap"
+	case d == Ash && main.negated:
+		r.Reason = "BusyBox ash does not exec a negated last command"
 	case d == Ash && main.in("subshell"):
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash runs a trailing subshell in place and execs its last simple command"
 	case d == Ash:
@@ -392,7 +428,7 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.Reason = "bash does not exec a last command with redirections"
 	case main.negated:
 		r.Reason = "bash does not exec a negated last command"
-	case s.trapped:
+	case s.trapStopsExec(Bash):
 		r.Reason = "bash does not exec the last command once the script sets a trap"
 	case len(main.Args) > 0 && main.Args[0].Literal && s.funcs[main.Args[0].Value]:
 		r.Reason = fmt.Sprintf("%s is a shell function, which bash runs in the shell itself", name)
