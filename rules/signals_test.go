@@ -128,6 +128,15 @@ var signalRows = []struct {
 	{[]string{"bash", "-c", "trap 'echo h' HUP; WORKER"}, false},
 	{[]string{"bash", "-c", "trap 'echo u' USR1; WORKER"}, false},
 	{[]string{"bash", "-c", "trap 'echo e' ERR; WORKER"}, false},
+	// No shell execs a command inside a loop: it stays to run the loop again.
+	{[]string{"sh", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"bash", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "until false; do WORKER; done"}, false},
+	{[]string{"sh", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"bash", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"sh", "-c", "while true; do exec WORKER; done"}, true},
 }
 
 func substitute(argv []string, worker string) []string {

@@ -87,7 +87,7 @@ func (c *Command) in(kind string) bool {
 func (c *Command) unmeasured() string {
 	for _, k := range c.ctx {
 		switch k {
-		case "function", "loop", "case", "coprocess", "time":
+		case "function", "case", "coprocess", "time":
 			return k
 		}
 	}
@@ -395,6 +395,10 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside %s", name, article(main.unmeasured()))
 	case main.Exec && !main.in("subshell"):
 		r.Verdict, r.Reason = Replaces, "exec replaces the shell"
+	case main.in("loop"):
+		// Measured: dash, bash and BusyBox ash all stay for a while, until
+		// or for loop, in a -c string and in a script file.
+		r.Reason = fmt.Sprintf("the shell must stay to run the loop around %s again", name)
 	case !main.tail:
 		r.Reason = fmt.Sprintf("the shell must stay to run the rest of the script after %s", name)
 		if next := s.after(main); next != nil {

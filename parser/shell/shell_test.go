@@ -86,7 +86,13 @@ func TestAnalyze(t *testing.T) {
 		{"{ sidekiq; }", Ash, "sidekiq", Replaces, ""},
 		{"f() { sidekiq; }; f", Bash, "sidekiq", Unknown, "function"},
 		{"run() { :; }; run", Bash, "run", Stays, "shell function"},
-		{"while true; do sidekiq; done", Bash, "sidekiq", Unknown, "loop"},
+		{"while true; do sidekiq; done", Bash, "sidekiq", Stays, "loop around"},
+		{"while true; do sidekiq; done", Ash, "sidekiq", Stays, "loop around"},
+		{"until false; do sidekiq; done", Ash, "sidekiq", Stays, "loop around"},
+		{"for i in 1; do sidekiq; done", Dash, "sidekiq", Stays, "loop around"},
+		{"cd /app; for i in 1; do sidekiq; done", Bash, "sidekiq", Stays, "loop around"},
+		{"while true; do exec sidekiq; done", Dash, "sidekiq", Replaces, "exec"},
+		{"f() { while :; do sidekiq; done; }; f", Bash, "sidekiq", Unknown, "function"},
 		{"FOO=1 sidekiq", Bash, "sidekiq", Replaces, ""},
 		{"false || sidekiq", Ash, "sidekiq", Replaces, ""},
 		{`cd /app && exec "$@"`, Dash, `"$@"`, Replaces, ""},
@@ -204,6 +210,8 @@ func TestAnalyzeFile(t *testing.T) {
 		{"#!/bin/sh\nexec \"$@\" | tee /log\n", Stays},
 		{"#!/bin/sh\ncd /tmp\n( exec \"$@\" )\n", Stays},
 		{"#!/bin/bash\n\"$@\"\necho done\n", Stays},
+		{"#!/bin/sh\nwhile true; do \"$@\"; done\n", Stays},
+		{"#!/bin/sh\nwhile true; do exec \"$@\"; done\n", Replaces},
 	}
 	for _, tt := range tests {
 		s, err := Parse(tt.script)
