@@ -276,6 +276,9 @@ while :; do sleep 0.1; done
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// An orchestrator stops a container long after it started: let PID 1
+	// get past the worker's start (a script's pid=$! and wait) first.
+	time.Sleep(300 * time.Millisecond)
 	pid1, err := childOf(cmd.Process.Pid)
 	if err != nil {
 		select {
