@@ -102,6 +102,9 @@ type Script struct {
 	// action catches; "" when the script does not say which.
 	trapped []string
 	funcs   map[string]bool
+	// funcWaits holds the functions whose body runs wait: a TERM trap that
+	// calls one waits for the child again (see Traps).
+	funcWaits map[string]bool
 	// bashStays says why bash does not exec the last command of the
 	// script's last line, whatever its other checks say; "" when the line's
 	// shape allows the exec. Bash reads a -c string a line at a time and
@@ -118,7 +121,7 @@ func Parse(src string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Script{Src: src, funcs: map[string]bool{}}
+	s := &Script{Src: src, funcs: map[string]bool{}, funcWaits: map[string]bool{}}
 	s.stmts(f.Stmts, nil, true)
 	s.bashStays = bashLastLine(src, f.Stmts)
 	for _, c := range s.Commands {
@@ -250,7 +253,11 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 		if x.Name != nil { // nil for an anonymous function
 			s.funcs[x.Name.Value] = true
 		}
+		n := len(s.Commands)
 		s.stmt(x.Body, with(ctx, "function"), false)
+		if x.Name != nil && runsWait(s.Commands[n:]) {
+			s.funcWaits[x.Name.Value] = true
+		}
 	case *syntax.TimeClause:
 		if x.Stmt != nil {
 			s.stmt(x.Stmt, with(ctx, "time"), false)
@@ -345,25 +352,69 @@ func (s *Script) AnalyzeFile(isMain func(*Command) bool) Result {
 	return s.analyze(Dash, isMain, true)
 }
 
-// Traps reports whether the script sets a trap on TERM and waits for a child:
-// the pattern that forwards the stop signal by hand.
+// Traps reports whether the script sets a trap on TERM, waits for a child,
+// and waits for it again once the trap has run: the pattern that forwards the
+// stop signal by hand. The second wait is in the trap's action (directly or
+// in a function it calls), a second wait command, or a wait in a loop.
+// Measured as PID 1 with dash, bash and BusyBox ash: with a single wait, the
+// trap interrupts it, the script ends, and the child it just signalled is
+// SIGKILLed with the namespace before it drains.
 func (s *Script) Traps() bool {
-	trapsTerm, waits := false, false
+	trapsTerm, waits, again := s.forwarding()
+	return trapsTerm && waits > 0 && again
+}
+
+// forwarding returns whether the script traps TERM, how many wait commands
+// it runs outside functions, and whether it waits again after the trap.
+func (s *Script) forwarding() (trapsTerm bool, waits int, again bool) {
 	for _, c := range s.Commands {
 		argv := c.Argv()
 		switch {
 		case len(argv) >= 3 && argv[0] == "trap":
 			for _, sig := range argv[2:] {
-				switch strings.TrimPrefix(strings.ToUpper(sig), "SIG") {
-				case "TERM", "15":
+				if signalName(sig) == "TERM" {
 					trapsTerm = true
+					again = again || s.actionWaits(c.Args[1])
 				}
 			}
-		case len(argv) >= 1 && argv[0] == "wait":
-			waits = true
+		case len(argv) >= 1 && argv[0] == "wait" && !c.in("function"):
+			waits++
+			again = again || waits > 1 || c.in("loop")
 		}
 	}
-	return trapsTerm && waits
+	return trapsTerm, waits, again
+}
+
+// actionWaits reports whether a trap action runs wait, or calls a function
+// that does. The action of trap "kill $pid; wait $pid" TERM is read as
+// written, its variables unexpanded.
+func (s *Script) actionWaits(w Word) bool {
+	text := w.Value
+	if !w.Literal {
+		text = w.Raw
+		if len(text) >= 2 && (text[0] == '"' || text[0] == '\'') && text[len(text)-1] == text[0] {
+			text = text[1 : len(text)-1]
+		}
+	}
+	action, err := Parse(text)
+	if err != nil {
+		return false
+	}
+	for _, c := range action.Commands {
+		if argv := c.Argv(); len(argv) > 0 && (argv[0] == "wait" || s.funcWaits[argv[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
+func runsWait(cmds []*Command) bool {
+	for _, c := range cmds {
+		if argv := c.Argv(); len(argv) > 0 && argv[0] == "wait" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Result {
@@ -391,6 +442,9 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.Reason = fmt.Sprintf("%s runs in a pipeline, which the shell waits on", name)
 	case main.in("background"):
 		r.Reason = fmt.Sprintf("%s runs in the background (&), so the shell does not wait for it", name)
+		if trapsTerm, waits, again := s.forwarding(); trapsTerm && waits > 0 && !again {
+			r.Reason = fmt.Sprintf("%s runs in the background and the TERM trap ends the script's only wait for it, so the script exits while %s drains", name, name)
+		}
 	case main.unmeasured() != "":
 		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside %s", name, article(main.unmeasured()))
 	case main.Exec && !main.in("subshell"):

@@ -226,8 +226,39 @@ func TestAnalyzeFile(t *testing.T) {
 			t.Errorf("%q: verdict %v (%s), want %v", tt.script, r.Verdict, r.Reason, tt.verdict)
 		}
 	}
-	s, _ := Parse("trap 'kill -TERM $child' TERM\n\"$@\" &\nchild=$!\nwait $child\n")
-	if !s.Traps() {
-		t.Error("trap and wait not recognized")
+}
+
+// TestTraps: the scripts are the ones measured as PID 1 (rules'
+// TestScriptFilesAsPID1); a single wait loses the drain.
+func TestTraps(t *testing.T) {
+	tests := []struct {
+		script string
+		traps  bool
+	}{
+		{"trap 'kill -TERM $child' TERM\n\"$@\" &\nchild=$!\nwait $child\n", false},
+		{"trap \"kill -TERM $child\" TERM\n\"$@\" &\nchild=$!\nwait $child\n", false},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwait $pid\ntrap - TERM\nwait $pid\n", true},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwait\nwait\n", true},
+		{"trap 'kill -TERM $pid; wait $pid' TERM\n\"$@\" &\npid=$!\nwait $pid\n", true},
+		{"trap \"kill -TERM $pid; wait $pid\" SIGTERM\n\"$@\" &\npid=$!\nwait $pid\n", true},
+		{"term() { kill -TERM \"$pid\"; wait \"$pid\"; }\ntrap term TERM\n\"$@\" &\npid=$!\nwait \"$pid\"\n", true},
+		{"term() { kill -TERM \"$pid\"; }\ntrap term TERM\n\"$@\" &\npid=$!\nwait \"$pid\"\n", false},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwhile kill -0 $pid 2>/dev/null; do wait $pid; done\n", true},
+		{"trap 'kill -TERM $pid; wait $pid' INT\n\"$@\" &\npid=$!\nwait $pid\n", false},
+		{"trap 'kill -TERM $pid; wait $pid' TERM\n\"$@\"\n", false},
+	}
+	for _, tt := range tests {
+		s, err := Parse(tt.script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Traps(); got != tt.traps {
+			t.Errorf("Traps() = %v, want %v for\n%s", got, tt.traps, tt.script)
+		}
+	}
+	s, _ := Parse(tests[0].script)
+	r := s.AnalyzeFile(func(c *Command) bool { return len(c.Args) > 0 && c.Args[0].AllArgs })
+	if r.Verdict != Stays || !strings.Contains(r.Reason, "only wait for it") {
+		t.Errorf("single wait: %v %q", r.Verdict, r.Reason)
 	}
 }
