@@ -114,9 +114,9 @@ func TestProgramsAsPID1(t *testing.T) {
 // probeProgram runs argv as PID 1 of a new PID namespace with WORKER replaced
 // by a stub that drains for drain seconds, sends SIGTERM to PID 1 once the
 // stub runs (or once PID 1 runs the program itself, plus a second), and
-// reports whether PID 1 is alive
-// 2 s after the drain would end, the stub's last state, and PID 1's name
-// when it got the signal ("worker" when the program exec'd the stub).
+// reports whether PID 1 is alive 2 s after the drain would end, the stub's
+// last state, and PID 1's name when it got the signal ("worker" when the
+// program exec'd the stub).
 func probeProgram(dir string, argv []string, drain int) (alive bool, worker, comm string, err error) {
 	state := filepath.Join(dir, "state")
 	stub := fmt.Sprintf(`#!/bin/bash
