@@ -55,6 +55,8 @@ var signalRows = []struct {
 	{[]string{"bash", "-c", "trap 'echo bye' EXIT; WORKER"}, false},
 	{[]string{"bash", "-c", "trap 'echo t' TERM; WORKER"}, false},
 	{[]string{"bash", "-c", "WORKER > /dev/null 2>&1"}, false},
+	{[]string{"bash", "-c", "WORKER < /dev/null"}, false},
+	{[]string{"bash", "-c", "cd /tmp && WORKER 2>&1"}, false},
 	{[]string{"bash", "-c", "if true; then WORKER; fi"}, false},
 	{[]string{"bash", "-c", "(WORKER)"}, false},
 	{[]string{"bash", "-c", "{ WORKER; }"}, false},
@@ -70,6 +72,71 @@ var signalRows = []struct {
 	{[]string{"sh", "-c", "cd /tmp && exec \"$@\"", "--", "WORKER"}, true},
 	{[]string{"dumb-init", "bash", "-c", "WORKER"}, true},
 	{[]string{"tini", "-s", "--", "sh", "-c", "exec WORKER"}, true},
+	// bash execs the last command of a -c string only when its last line
+	// is a simple command, an && or || list, or a ; list ending in a simple
+	// command: an & just before the last command stops the exec, an &
+	// earlier on the line or on an earlier line does not.
+	{[]string{"bash", "-c", "sleep 100 & WORKER"}, false},
+	{[]string{"bash", "-c", "sleep 100 & cd /tmp && WORKER"}, false},
+	{[]string{"bash", "-c", "cd /tmp && sleep 100 & WORKER"}, false},
+	{[]string{"bash", "-c", "sleep 100 & exec WORKER"}, true},
+	{[]string{"bash", "-c", "sleep 100 & cd /tmp; WORKER"}, true},
+	{[]string{"bash", "-c", "sleep 100 &\nWORKER"}, true},
+	{[]string{"bash", "-c", "{ sleep 100 & }; WORKER"}, true},
+	{[]string{"bash", "-c", "cd /tmp; true && WORKER"}, false},
+	{[]string{"bash", "-c", "cd /tmp\ntrue && WORKER"}, true},
+	{[]string{"bash", "-c", "true && cd /tmp; WORKER"}, true},
+	{[]string{"bash", "-c", "true && true && WORKER"}, true},
+	{[]string{"sh", "-c", "sleep 100 & WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "sleep 100 & WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "sleep 100 & true && WORKER"}, true},
+	// BusyBox ash runs a trailing subshell in place (no fork); dash and bash
+	// fork for it and stay as its parent.
+	{[]string{"busybox", "sh", "-c", "( exec WORKER )"}, true},
+	{[]string{"sh", "-c", "( exec WORKER )"}, false},
+	{[]string{"bash", "-c", "( exec WORKER )"}, false},
+	{[]string{"bash", "-c", "cd /tmp; ( exec WORKER )"}, false},
+	{[]string{"sh", "-c", "(WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "cd /tmp; ( WORKER )"}, true},
+	{[]string{"busybox", "sh", "-c", "cd /tmp; (exec WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(cd /tmp; WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(cd /tmp && WORKER)"}, true},
+	{[]string{"busybox", "sh", "-c", "(WORKER) > /dev/null"}, true},
+	{[]string{"busybox", "sh", "-c", "(exec WORKER) > /dev/null"}, true},
+	{[]string{"busybox", "sh", "-c", "( exec WORKER ); echo done"}, false},
+	{[]string{"busybox", "sh", "-c", "{ WORKER; }"}, true},
+	// BusyBox ash, like bash, stays for a trap with an action and for !.
+	// The INT and QUIT rows need a PID 1 that starts with them at their
+	// default action, as in a container: a shell's background job (as under
+	// pid1-probe) starts with them ignored, and bash cannot trap a signal
+	// ignored at its start, so it execs.
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo bye' EXIT; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo i' INT; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo h' HUP; WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; (WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; (exec WORKER)"}, false},
+	{[]string{"busybox", "sh", "-c", "trap 'echo t' TERM; exec WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "trap '' INT; WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "trap - INT; WORKER"}, true},
+	{[]string{"busybox", "sh", "-c", "! WORKER"}, false},
+	{[]string{"busybox", "sh", "-c", "f() { :; }; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo i' INT; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo q' QUIT; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo r' RETURN; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo d' DEBUG; WORKER"}, true},
+	{[]string{"bash", "-c", "trap 'echo h' HUP; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo u' USR1; WORKER"}, false},
+	{[]string{"bash", "-c", "trap 'echo e' ERR; WORKER"}, false},
+	// No shell execs a command inside a loop: it stays to run the loop again.
+	{[]string{"sh", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"bash", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "while true; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "until false; do WORKER; done"}, false},
+	{[]string{"sh", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"bash", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"busybox", "sh", "-c", "for i in 1; do WORKER; done"}, false},
+	{[]string{"sh", "-c", "while true; do exec WORKER; done"}, true},
 }
 
 func substitute(argv []string, worker string) []string {
@@ -123,6 +190,10 @@ func TestSignalTableAsPID1(t *testing.T) {
 	}
 	outcomes := make([]outcome, len(signalRows))
 	var wg sync.WaitGroup
+	// Each row's worker polls every 0.1 s; a few dozen at once on two CPUs
+	// are slow enough to miss the deadlines below (bash -l alone can take
+	// seconds to read a login profile).
+	running := make(chan struct{}, pid1Parallel)
 	for i, row := range signalRows {
 		for _, bin := range []string{"sh", "bash", "busybox", "tini", "dumb-init"} {
 			if _, err := exec.LookPath(bin); err != nil && slices.Contains(row.argv, bin) {
@@ -143,6 +214,8 @@ func TestSignalTableAsPID1(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			running <- struct{}{}
+			defer func() { <-running }()
 			outcomes[i].drained, outcomes[i].err = runAsPID1(dir, outcomes[i].argv)
 		}()
 	}
@@ -167,6 +240,9 @@ func TestSignalTableAsPID1(t *testing.T) {
 }
 
 const drainSeconds = 1
+
+// pid1Parallel is how many rows run as PID 1 at once.
+const pid1Parallel = 16
 
 func runAsPID1(dir string, argv []string) (bool, error) {
 	state := filepath.Join(dir, "state")
@@ -195,11 +271,14 @@ while :; do sleep 0.1; done
 			return false, nil // PID 1 exited at once, taking the namespace with it
 		default:
 		}
-		if i == 100 {
+		if i == 300 { // 15 s
 			return false, fmt.Errorf("the worker never started")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// An orchestrator stops a container long after it started: let PID 1
+	// get past the worker's start (a script's pid=$! and wait) first.
+	time.Sleep(300 * time.Millisecond)
 	pid1, err := childOf(cmd.Process.Pid)
 	if err != nil {
 		select {

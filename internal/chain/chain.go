@@ -250,9 +250,18 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	s.Parsed, s.Forwards = parsed, parsed.Traps()
 	lines := source.NewLines(f.Src)
 	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines, opt.Env) }
-	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool {
-		return !cmd.Background() && (startsAllArgs(cmd) || c.startsWork(words(cmd), cmd.Last(), opt, depth+1))
-	})
+	// The hand-over is a command the script waits for; only a script that
+	// starts its work in the background (to trap TERM and wait) hands over
+	// to a background job.
+	starts := func(cmd *shell.Command) bool {
+		return startsAllArgs(cmd) || c.startsWork(words(cmd), cmd.Last() || cmd.Background(), opt, depth+1)
+	}
+	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool { return !cmd.Background() && starts(cmd) })
+	if m := s.Result.Main; m == nil || !starts(m) {
+		if r := parsed.AnalyzeFile(starts); r.Main != nil && r.Main.Background() {
+			s.Result = r
+		}
+	}
 	m := s.Result.Main
 	if m == nil || s.Result.Verdict == shell.Unknown {
 		return // the script runs nothing, or its command runs in one branch of several

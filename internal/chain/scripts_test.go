@@ -26,7 +26,8 @@ func TestFollowScripts(t *testing.T) {
 		"./bg.sh":               "#!/bin/sh\nsleep 10 && celery -A app control shutdown &\nexec celery -A app worker\n",
 		"./case.sh":             "#!/bin/sh\ncase \"$1\" in\n  web) exec puma ;;\n  *) exec sidekiq ;;\nesac\n",
 		"./consume.sh":          "#!/bin/bash\nuv run consumer.py\n",
-		"./traps.sh":            "#!/bin/sh\ntrap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\nwait $pid\n",
+		"./traps.sh":            "#!/bin/sh\ntrap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\nwait $pid\nwait $pid\n",
+		"./traps-once.sh":       "#!/bin/sh\ntrap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\nwait $pid\n",
 		"./loop-a.sh":           "#!/bin/sh\nexec ./loop-b.sh\n",
 		"./loop-b.sh":           "#!/bin/sh\nexec ./loop-a.sh\n",
 		"sidekiq-entrypoint.sh": "#!/bin/sh\nexec bundle exec sidekiq\n",
@@ -48,8 +49,9 @@ func TestFollowScripts(t *testing.T) {
 		{[]string{"./case.sh", "web"}, false, "case.sh", "", ""},
 		{[]string{"uv", "run", "bash", "consume.sh"}, false, "consume.sh", "", ""},
 		{[]string{"uv", "run", "bash", "consume.sh"}, true, "consume.sh stays", "consumer.py", ""},
-		{[]string{"./traps.sh"}, false, "traps.sh forwards", "", ""},
-		{[]string{"./loop-a.sh"}, false, "loop-a.sh", "", ""}, // scripts that exec each other start nothing known
+		{[]string{"./traps.sh"}, false, "traps.sh forwards", "sidekiq", "sidekiq"},
+		{[]string{"./traps-once.sh"}, false, "traps-once.sh stays", "sidekiq", "sidekiq"}, // one wait ends with the trap: the worker dies with PID 1
+		{[]string{"./loop-a.sh"}, false, "loop-a.sh", "", ""},                             // scripts that exec each other start nothing known
 		{[]string{"sidekiq-entrypoint.sh", "sidekiq"}, false, "sidekiq-entrypoint.sh execs", "sidekiq", "sidekiq"},
 	}
 	for _, tt := range tests {

@@ -93,7 +93,7 @@ func (c *Command) in(kind string) bool {
 func (c *Command) unmeasured() string {
 	for _, k := range c.ctx {
 		switch k {
-		case "function", "loop", "case", "coprocess", "time":
+		case "function", "case", "coprocess", "time":
 			return k
 		}
 	}
@@ -104,8 +104,21 @@ func (c *Command) unmeasured() string {
 type Script struct {
 	Src      string
 	Commands []*Command // every simple command, in source order
-	trapped  bool       // a trap with an action is set
-	funcs    map[string]bool
+	// trapped lists the conditions (TERM, EXIT, ...) that a trap with an
+	// action catches; "" when the script does not say which.
+	trapped []string
+	funcs   map[string]bool
+	// funcWaits holds the functions whose body runs wait: a TERM trap that
+	// calls one waits for the child again (see Traps).
+	funcWaits map[string]bool
+	// bashStays says why bash does not exec the last command of the
+	// script's last line, whatever its other checks say; "" when the line's
+	// shape allows the exec. Bash reads a -c string a line at a time and
+	// execs only when the last line is a simple command, an && or || list,
+	// or a ; list ending in a simple command. Measured: an & just before the
+	// last command (sleep 100 & worker) or an && list after a ; (cd /a; true
+	// && worker) keeps bash as the parent.
+	bashStays string
 }
 
 // Parse parses a script as bash, whose grammar covers POSIX sh and ash.
@@ -114,15 +127,70 @@ func Parse(src string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Script{Src: src, funcs: map[string]bool{}}
+	s := &Script{Src: src, funcs: map[string]bool{}, funcWaits: map[string]bool{}}
 	s.stmts(f.Stmts, nil, true)
+	s.bashStays = bashLastLine(src, f.Stmts)
 	for _, c := range s.Commands {
 		argv := c.Argv()
 		if len(argv) >= 2 && argv[0] == "trap" && c.Args[1].Literal && argv[1] != "" && argv[1] != "-" {
-			s.trapped = true
+			if len(argv) == 2 {
+				s.trapped = append(s.trapped, "")
+			}
+			for _, sig := range argv[2:] {
+				s.trapped = append(s.trapped, signalName(sig))
+			}
 		}
 	}
 	return s, nil
+}
+
+// bashLastLine returns why the shape of the script's last line stops bash's
+// exec of the last command, or "". Statements on one line, joined by ; or &,
+// form one list in bash's grammar, grouped from the left: the connector that
+// counts is the one just before the last statement.
+func bashLastLine(src string, list []*syntax.Stmt) string {
+	if len(list) < 2 {
+		return ""
+	}
+	prev, last := list[len(list)-2], list[len(list)-1]
+	if !prev.Semicolon.IsValid() {
+		return "" // only a newline separates them
+	}
+	if from, to := int(prev.End().Offset()), int(last.Pos().Offset()); from <= to && strings.Contains(src[from:to], "\n") {
+		return ""
+	}
+	if prev.Background {
+		return "bash does not exec the last command of a -c string when & starts a job just before it on the same line"
+	}
+	if x, ok := last.Cmd.(*syntax.BinaryCmd); ok && (x.Op == syntax.AndStmt || x.Op == syntax.OrStmt) {
+		return "bash execs the last command after ; only when it stands alone, not at the end of an && or || list"
+	}
+	return ""
+}
+
+// signalName normalizes a trap condition: term, SIGTERM and 15 are TERM;
+// "" when it needs expansion.
+func signalName(sig string) string {
+	sig = strings.TrimPrefix(strings.ToUpper(sig), "SIG")
+	if name, ok := map[string]string{"0": "EXIT", "1": "HUP", "2": "INT", "3": "QUIT", "15": "TERM"}[sig]; ok {
+		return name
+	}
+	return sig
+}
+
+// trapStopsExec reports whether a trap the script sets keeps shell d from
+// exec'ing its last command. Measured: BusyBox ash stays for any trap with an
+// action (TERM, EXIT, INT, HUP); bash stays for a trap on a signal (TERM,
+// INT, QUIT, HUP, USR1), EXIT or ERR, but not on RETURN or DEBUG, which are
+// no signals.
+func (s *Script) trapStopsExec(d Dialect) bool {
+	for _, sig := range s.trapped {
+		if d == Bash && (sig == "RETURN" || sig == "DEBUG") {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 func with(ctx []string, kind string) []string {
@@ -191,7 +259,11 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 		if x.Name != nil { // nil for an anonymous function
 			s.funcs[x.Name.Value] = true
 		}
+		n := len(s.Commands)
 		s.stmt(x.Body, with(ctx, "function"), false)
+		if x.Name != nil && runsWait(s.Commands[n:]) {
+			s.funcWaits[x.Name.Value] = true
+		}
 	case *syntax.TimeClause:
 		if x.Stmt != nil {
 			s.stmt(x.Stmt, with(ctx, "time"), false)
@@ -286,25 +358,69 @@ func (s *Script) AnalyzeFile(isMain func(*Command) bool) Result {
 	return s.analyze(Dash, isMain, true)
 }
 
-// Traps reports whether the script sets a trap on TERM and waits for a child:
-// the pattern that forwards the stop signal by hand.
+// Traps reports whether the script sets a trap on TERM, waits for a child,
+// and waits for it again once the trap has run: the pattern that forwards the
+// stop signal by hand. The second wait is in the trap's action (directly or
+// in a function it calls), a second wait command, or a wait in a loop.
+// Measured as PID 1 with dash, bash and BusyBox ash: with a single wait, the
+// trap interrupts it, the script ends, and the child it just signalled is
+// SIGKILLed with the namespace before it drains.
 func (s *Script) Traps() bool {
-	trapsTerm, waits := false, false
+	trapsTerm, waits, again := s.forwarding()
+	return trapsTerm && waits > 0 && again
+}
+
+// forwarding returns whether the script traps TERM, how many wait commands
+// it runs outside functions, and whether it waits again after the trap.
+func (s *Script) forwarding() (trapsTerm bool, waits int, again bool) {
 	for _, c := range s.Commands {
 		argv := c.Argv()
 		switch {
 		case len(argv) >= 3 && argv[0] == "trap":
 			for _, sig := range argv[2:] {
-				switch strings.TrimPrefix(strings.ToUpper(sig), "SIG") {
-				case "TERM", "15":
+				if signalName(sig) == "TERM" {
 					trapsTerm = true
+					again = again || s.actionWaits(c.Args[1])
 				}
 			}
-		case len(argv) >= 1 && argv[0] == "wait":
-			waits = true
+		case len(argv) >= 1 && argv[0] == "wait" && !c.in("function"):
+			waits++
+			again = again || waits > 1 || c.in("loop")
 		}
 	}
-	return trapsTerm && waits
+	return trapsTerm, waits, again
+}
+
+// actionWaits reports whether a trap action runs wait, or calls a function
+// that does. The action of trap "kill $pid; wait $pid" TERM is read as
+// written, its variables unexpanded.
+func (s *Script) actionWaits(w Word) bool {
+	text := w.Value
+	if !w.Literal {
+		text = w.Raw
+		if len(text) >= 2 && (text[0] == '"' || text[0] == '\'') && text[len(text)-1] == text[0] {
+			text = text[1 : len(text)-1]
+		}
+	}
+	action, err := Parse(text)
+	if err != nil {
+		return false
+	}
+	for _, c := range action.Commands {
+		if argv := c.Argv(); len(argv) > 0 && (argv[0] == "wait" || s.funcWaits[argv[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
+func runsWait(cmds []*Command) bool {
+	for _, c := range cmds {
+		if argv := c.Argv(); len(argv) > 0 && argv[0] == "wait" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Result {
@@ -332,28 +448,51 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		r.Reason = fmt.Sprintf("%s runs in a pipeline, which the shell waits on", name)
 	case main.in("background"):
 		r.Reason = fmt.Sprintf("%s runs in the background (&), so the shell does not wait for it", name)
+		if trapsTerm, waits, again := s.forwarding(); trapsTerm && waits > 0 && !again {
+			r.Reason = fmt.Sprintf("%s runs in the background and the TERM trap ends the script's only wait for it, so the script exits while %s drains", name, name)
+		}
 	case main.unmeasured() != "":
 		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside %s", name, article(main.unmeasured()))
 	case main.Exec && !main.in("subshell"):
 		r.Verdict, r.Reason = Replaces, "exec replaces the shell"
+	case main.in("loop"):
+		// Measured: dash, bash and BusyBox ash all stay for a while, until
+		// or for loop, in a -c string and in a script file.
+		r.Reason = fmt.Sprintf("the shell must stay to run the loop around %s again", name)
 	case !main.tail:
 		r.Reason = fmt.Sprintf("the shell must stay to run the rest of the script after %s", name)
 		if next := s.after(main); next != nil {
 			r.Reason = fmt.Sprintf("the shell must stay to run %s after it", Quote(next.String()))
 		}
+	case main.Exec && main.in("subshell") && (file || d != Ash):
+		// Measured: dash and bash fork for ( exec worker ), and so does
+		// every shell for a script file's subshell; BusyBox ash runs a -c
+		// string's trailing subshell in place.
+		r.ByDialect = !file
+		r.Reason = fmt.Sprintf("exec replaces only the subshell around %s, which %s forks", name, forker(d, file))
 	case file:
 		r.Reason = "a shell never execs the last command of a script file"
 	case d == Dash:
 		r.ByDialect, r.Reason = true, "dash does not exec the last command of a -c string"
+	case d == Ash && s.trapStopsExec(Ash):
+		r.Reason = "BusyBox ash does not exec the last command once the script sets a trap"
+	case d == Ash && main.negated:
+		r.Reason = "BusyBox ash does not exec a negated last command"
+	case d == Ash && main.in("subshell"):
+		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash runs a trailing subshell in place and execs its last simple command"
 	case d == Ash:
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
+	case main.in("subshell"):
+		r.Reason = fmt.Sprintf("bash forks for the subshell around %s and stays as its parent", name)
 	case len(main.ctx) > 0:
 		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx[len(main.ctx)-1]))
+	case s.bashStays != "":
+		r.Reason = s.bashStays
 	case main.redirects:
 		r.Reason = "bash does not exec a last command with redirections"
 	case main.negated:
 		r.Reason = "bash does not exec a negated last command"
-	case s.trapped:
+	case s.trapStopsExec(Bash):
 		r.Reason = "bash does not exec the last command once the script sets a trap"
 	case len(main.Args) > 0 && main.Args[0].Literal && s.funcs[main.Args[0].Value]:
 		r.Reason = fmt.Sprintf("%s is a shell function, which bash runs in the shell itself", name)
@@ -370,6 +509,14 @@ func Quote(s string) string {
 		return "'" + s + "'"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// forker names the shell that forks for a subshell, for a message.
+func forker(d Dialect, file bool) string {
+	if file {
+		return "the script's shell"
+	}
+	return d.String()
 }
 
 func article(kind string) string {

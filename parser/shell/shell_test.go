@@ -32,19 +32,67 @@ func TestAnalyze(t *testing.T) {
 		{"sidekiq | logger", Bash, "sidekiq", Stays, "pipeline"},
 		{"exec sidekiq | logger", Dash, "sidekiq", Stays, "pipeline"},
 		{"sidekiq &", Bash, "sidekiq", Stays, "background"},
+		{"sleep 100 & sidekiq", Bash, "sidekiq", Stays, "& starts a job"},
+		{"sleep 100 & sidekiq", Ash, "sidekiq", Replaces, ""},
+		{"sleep 100 & sidekiq", Dash, "sidekiq", Stays, "dash"},
+		{"sleep 100 & exec sidekiq", Bash, "sidekiq", Replaces, "exec"},
+		{"sleep 100 & cd /app && sidekiq", Bash, "sidekiq", Stays, "& starts a job"},
+		{"cd /app && sleep 100 & sidekiq", Bash, "sidekiq", Stays, "& starts a job"},
+		{"sleep 100 & cd /app; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"sleep 100 &\nsidekiq", Bash, "sidekiq", Replaces, ""},
+		{"sleep 100 & # comment\nsidekiq", Bash, "sidekiq", Replaces, ""},
+		{"{ sleep 100 & }; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"cd /app; true && sidekiq", Bash, "sidekiq", Stays, "&& or || list"},
+		{"cd /app; false || sidekiq", Bash, "sidekiq", Stays, "&& or || list"},
+		{"cd /app\ntrue && sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"true && cd /app; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"true && true && sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"cd /app; true && sidekiq", Ash, "sidekiq", Replaces, ""},
 		{"sidekiq > /log 2>&1", Bash, "sidekiq", Stays, "redirections"},
 		{"sidekiq > /log 2>&1", Ash, "sidekiq", Replaces, ""},
+		{"sidekiq < /dev/null", Bash, "sidekiq", Stays, "redirections"},
+		{"cd /app && sidekiq 2>&1", Bash, "sidekiq", Stays, "redirections"},
 		{"trap 'echo bye' EXIT; sidekiq", Bash, "sidekiq", Stays, "trap"},
 		{"trap '' INT; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"trap 'echo i' INT; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap 'echo q' SIGQUIT; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap 'echo r' RETURN; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"trap 'echo d' DEBUG; sidekiq", Bash, "sidekiq", Replaces, ""},
+		{"trap 'echo r' RETURN; sidekiq", Ash, "sidekiq", Stays, "trap"},
+		{"trap 'echo h' HUP; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap 'echo t' 15; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap 'echo e' ERR; sidekiq", Bash, "sidekiq", Stays, "trap"},
+		{"trap 'echo t' TERM; sidekiq", Ash, "sidekiq", Stays, "ash does not exec the last command once the script sets a trap"},
+		{"trap 'echo i' INT; sidekiq", Ash, "sidekiq", Stays, "trap"},
+		{"trap 'echo t' TERM; (sidekiq)", Ash, "sidekiq", Stays, "trap"},
+		{"trap 'echo t' TERM; exec sidekiq", Ash, "sidekiq", Replaces, "exec"},
+		{"trap '' INT; sidekiq", Ash, "sidekiq", Replaces, ""},
+		{"trap - INT; sidekiq", Ash, "sidekiq", Replaces, ""},
+		{"! sidekiq", Ash, "sidekiq", Stays, "negated"},
+		{"f() { :; }; sidekiq", Ash, "sidekiq", Replaces, ""},
 		{"! sidekiq", Bash, "sidekiq", Stays, "negated"},
 		{"if true; then sidekiq; fi", Bash, "sidekiq", Stays, "inside an if"},
 		{"if true; then sidekiq; fi", Ash, "sidekiq", Replaces, ""},
-		{"(sidekiq)", Bash, "sidekiq", Stays, "subshell"},
-		{"(exec sidekiq)", Dash, "sidekiq", Stays, ""},
+		{"(sidekiq)", Bash, "sidekiq", Stays, "bash forks for the subshell"},
+		{"(exec sidekiq)", Dash, "sidekiq", Stays, "which dash forks"},
+		{"( exec sidekiq )", Bash, "sidekiq", Stays, "which bash forks"},
+		{"( exec sidekiq )", Ash, "sidekiq", Replaces, "subshell in place"},
+		{"cd /app; ( sidekiq )", Ash, "sidekiq", Replaces, "subshell in place"},
+		{"cd /app; ( sidekiq )", Dash, "sidekiq", Stays, "dash does not exec"},
+		{"cd /app; ( exec sidekiq )", Bash, "sidekiq", Stays, "which bash forks"},
+		{"(cd /app && sidekiq)", Ash, "sidekiq", Replaces, "subshell in place"},
+		{"(exec sidekiq) > /log", Ash, "sidekiq", Replaces, ""},
+		{"( exec sidekiq ); echo done", Ash, "sidekiq", Stays, `"echo done" after it`},
 		{"{ sidekiq; }", Ash, "sidekiq", Replaces, ""},
 		{"f() { sidekiq; }; f", Bash, "sidekiq", Unknown, "function"},
 		{"run() { :; }; run", Bash, "run", Stays, "shell function"},
-		{"while true; do sidekiq; done", Bash, "sidekiq", Unknown, "loop"},
+		{"while true; do sidekiq; done", Bash, "sidekiq", Stays, "loop around"},
+		{"while true; do sidekiq; done", Ash, "sidekiq", Stays, "loop around"},
+		{"until false; do sidekiq; done", Ash, "sidekiq", Stays, "loop around"},
+		{"for i in 1; do sidekiq; done", Dash, "sidekiq", Stays, "loop around"},
+		{"cd /app; for i in 1; do sidekiq; done", Bash, "sidekiq", Stays, "loop around"},
+		{"while true; do exec sidekiq; done", Dash, "sidekiq", Replaces, "exec"},
+		{"f() { while :; do sidekiq; done; }; f", Bash, "sidekiq", Unknown, "function"},
 		{"FOO=1 sidekiq", Bash, "sidekiq", Replaces, ""},
 		{"false || sidekiq", Ash, "sidekiq", Replaces, ""},
 		{`cd /app && exec "$@"`, Dash, `"$@"`, Replaces, ""},
@@ -160,7 +208,10 @@ func TestAnalyzeFile(t *testing.T) {
 		{"#!/bin/sh\nif [ -n \"$X\" ]; then\n  exec \"$@\"\nfi\n", Replaces},
 		{"#!/bin/sh\n\"$@\" &\nwait\n", Stays},
 		{"#!/bin/sh\nexec \"$@\" | tee /log\n", Stays},
+		{"#!/bin/sh\ncd /tmp\n( exec \"$@\" )\n", Stays},
 		{"#!/bin/bash\n\"$@\"\necho done\n", Stays},
+		{"#!/bin/sh\nwhile true; do \"$@\"; done\n", Stays},
+		{"#!/bin/sh\nwhile true; do exec \"$@\"; done\n", Replaces},
 	}
 	for _, tt := range tests {
 		s, err := Parse(tt.script)
@@ -175,8 +226,39 @@ func TestAnalyzeFile(t *testing.T) {
 			t.Errorf("%q: verdict %v (%s), want %v", tt.script, r.Verdict, r.Reason, tt.verdict)
 		}
 	}
-	s, _ := Parse("trap 'kill -TERM $child' TERM\n\"$@\" &\nchild=$!\nwait $child\n")
-	if !s.Traps() {
-		t.Error("trap and wait not recognized")
+}
+
+// TestTraps: the scripts are the ones measured as PID 1 (rules'
+// TestScriptFilesAsPID1); a single wait loses the drain.
+func TestTraps(t *testing.T) {
+	tests := []struct {
+		script string
+		traps  bool
+	}{
+		{"trap 'kill -TERM $child' TERM\n\"$@\" &\nchild=$!\nwait $child\n", false},
+		{"trap \"kill -TERM $child\" TERM\n\"$@\" &\nchild=$!\nwait $child\n", false},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwait $pid\ntrap - TERM\nwait $pid\n", true},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwait\nwait\n", true},
+		{"trap 'kill -TERM $pid; wait $pid' TERM\n\"$@\" &\npid=$!\nwait $pid\n", true},
+		{"trap \"kill -TERM $pid; wait $pid\" SIGTERM\n\"$@\" &\npid=$!\nwait $pid\n", true},
+		{"term() { kill -TERM \"$pid\"; wait \"$pid\"; }\ntrap term TERM\n\"$@\" &\npid=$!\nwait \"$pid\"\n", true},
+		{"term() { kill -TERM \"$pid\"; }\ntrap term TERM\n\"$@\" &\npid=$!\nwait \"$pid\"\n", false},
+		{"trap 'kill -TERM $pid' TERM\n\"$@\" &\npid=$!\nwhile kill -0 $pid 2>/dev/null; do wait $pid; done\n", true},
+		{"trap 'kill -TERM $pid; wait $pid' INT\n\"$@\" &\npid=$!\nwait $pid\n", false},
+		{"trap 'kill -TERM $pid; wait $pid' TERM\n\"$@\"\n", false},
+	}
+	for _, tt := range tests {
+		s, err := Parse(tt.script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Traps(); got != tt.traps {
+			t.Errorf("Traps() = %v, want %v for\n%s", got, tt.traps, tt.script)
+		}
+	}
+	s, _ := Parse(tests[0].script)
+	r := s.AnalyzeFile(func(c *Command) bool { return len(c.Args) > 0 && c.Args[0].AllArgs })
+	if r.Verdict != Stays || !strings.Contains(r.Reason, "only wait for it") {
+		t.Errorf("single wait: %v %q", r.Verdict, r.Reason)
 	}
 }
