@@ -32,17 +32,22 @@ func checkEntrypointScriptWithoutExec(p *lint.Pass) {
 		}
 		for _, s := range c.Scripts {
 			// An image's own ENTRYPOINT or CMD is its main process; a
-			// platform's command must be known to run long.
-			if !s.Stays() || !s.Starts || daemonizes(s.Result.Main) || t.Image == nil && !c.LongRunning() {
+			// platform's command must be known to run long (each path of
+			// a branching script starts a long-running program).
+			if !s.Starts || t.Image == nil && len(s.Paths) == 0 && !c.LongRunning() {
 				continue
 			}
-			reportScript(p, t, s)
+			for _, r := range s.Handovers() {
+				if s.Stays(r) && !daemonizes(r.Main) {
+					reportScript(p, t, s, r)
+				}
+			}
 		}
 	}
 }
 
-func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script) {
-	m, src := s.Result.Main, s.File.Src
+func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result) {
+	m, src := r.Main, s.File.Src
 	what := fmt.Sprintf("%q", m.String())
 	if prog := chain.Program(m.Argv()); len(prog) > 0 && m.Args[len(m.Args)-len(prog)].AllArgs {
 		what = `"$@"`
@@ -53,8 +58,18 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script) {
 		how = "with an exec that does not replace the shell"
 	}
 	shellName := fmt.Sprintf("%s (%s)", base, interpreter(src))
+	started := t.Chain
+	if len(s.Paths) > 0 {
+		// One path of several: the chain stops at the script, so name what
+		// this path starts.
+		args := make([]chain.Arg, len(m.Args))
+		for i, w := range m.Args {
+			args[i] = chain.Arg{Value: w.Value, Expanded: !w.Literal}
+		}
+		started = &chain.Chain{Main: args, Worker: chain.FindWorker(args)}
+	}
 	msg := fmt.Sprintf("%s runs %s %s: %s, so the script's shell stays between the stop signal and %s; %s",
-		base, what, how, s.Result.Reason, mainName(t.Chain), shellFate(t, t.Chain.Init, shellName, s.Order, t.Chain))
+		base, what, how, r.Reason, mainName(started), shellFate(t, t.Chain.Init, shellName, s.Order, started))
 	lines := source.NewLines(src)
 	var fix *lint.Fix
 	if execFixes(src, m) {

@@ -115,12 +115,23 @@ type Script struct {
 	// Starts is true when the command the script hands over to is "$@", a
 	// long-running program or another script: the walk goes on there.
 	Starts bool
+	// Paths are the hand-overs of a script whose work starts in several
+	// branches (case arms, if branches); the walk does not go on past it.
+	Paths []shell.Result
+}
+
+// Handovers returns the script's hand-overs: its paths, or its one result.
+func (s *Script) Handovers() []shell.Result {
+	if len(s.Paths) > 0 {
+		return s.Paths
+	}
+	return []shell.Result{s.Result}
 }
 
 // Stays reports whether the script's shell stays as the parent of the
-// command it runs, without passing the signal on.
-func (s *Script) Stays() bool {
-	return s.Parsed != nil && s.Result.Main != nil && s.Result.Verdict == shell.Stays && !s.Forwards
+// command r hands over to, without passing the signal on.
+func (s *Script) Stays(r shell.Result) bool {
+	return s.Parsed != nil && r.Main != nil && r.Verdict == shell.Stays && !s.Forwards
 }
 
 // Options say what the walk cannot see in the argv.
@@ -256,10 +267,20 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	starts := func(cmd *shell.Command) bool {
 		return startsAllArgs(cmd) || c.startsWork(words(cmd), cmd.Last() || cmd.Background(), opt, depth+1)
 	}
-	s.Result = parsed.AnalyzeFile(func(cmd *shell.Command) bool { return !cmd.Background() && starts(cmd) })
+	foreground := func(cmd *shell.Command) bool { return !cmd.Background() && starts(cmd) }
+	s.Result = parsed.AnalyzeFile(foreground)
 	if m := s.Result.Main; m == nil || !starts(m) {
 		if r := parsed.AnalyzeFile(starts); r.Main != nil && r.Main.Background() {
 			s.Result = r
+		}
+	}
+	if m := s.Result.Main; m != nil && m.InBranch() {
+		// The work starts in one arm of several: each is a path, judged
+		// on its own; which one runs depends on the script's input.
+		s.Paths = parsed.AnalyzeFilePaths(foreground)
+		if len(s.Paths) > 1 {
+			s.Starts = true
+			return
 		}
 	}
 	m := s.Result.Main

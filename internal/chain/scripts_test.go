@@ -24,6 +24,7 @@ func TestFollowScripts(t *testing.T) {
 		"./run":                 "#!/bin/sh\n./setup_db\nbundle exec puma -C config/puma.rb\n",
 		"./web.sh":              "#!/bin/sh\nnginx\ngunicorn app.wsgi\n",
 		"./bg.sh":               "#!/bin/sh\nsleep 10 && celery -A app control shutdown &\nexec celery -A app worker\n",
+		"./case-stays.sh":       "#!/bin/sh\ncase \"$1\" in\n  web) exec puma ;;\n  *) bundle exec sidekiq ;;\nesac\n",
 		"./case.sh":             "#!/bin/sh\ncase \"$1\" in\n  web) exec puma ;;\n  *) exec sidekiq ;;\nesac\n",
 		"./consume.sh":          "#!/bin/bash\nuv run consumer.py\n",
 		"./traps.sh":            "#!/bin/sh\ntrap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\nwait $pid\nwait $pid\n",
@@ -46,7 +47,8 @@ func TestFollowScripts(t *testing.T) {
 		{[]string{"./run"}, false, "run stays", "puma -C config/puma.rb", "puma"},
 		{[]string{"./web.sh"}, false, "web.sh stays", "gunicorn app.wsgi", "gunicorn"},
 		{[]string{"./bg.sh"}, false, "bg.sh execs", "celery -A app worker", "celery"},
-		{[]string{"./case.sh", "web"}, false, "case.sh", "", ""},
+		{[]string{"./case.sh", "web"}, false, "case.sh execs", "", ""}, // two arms, two paths: the walk stops
+		{[]string{"./case-stays.sh", "worker"}, false, "case-stays.sh execs", "", ""},
 		{[]string{"uv", "run", "bash", "consume.sh"}, false, "consume.sh", "", ""},
 		{[]string{"uv", "run", "bash", "consume.sh"}, true, "consume.sh stays", "consumer.py", ""},
 		{[]string{"./traps.sh"}, false, "traps.sh forwards", "sidekiq", "sidekiq"},
@@ -63,7 +65,7 @@ func TestFollowScripts(t *testing.T) {
 				switch {
 				case s.Forwards:
 					verdict = " forwards"
-				case s.Stays() && s.Starts:
+				case s.Stays(s.Result) && s.Starts:
 					verdict = " stays"
 				case s.Starts:
 					verdict = " execs"

@@ -253,7 +253,8 @@ func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
 		s.stmts(x.Do, with(ctx, "loop"), false)
 	case *syntax.CaseClause:
 		for _, item := range x.Items {
-			s.stmts(item.Stmts, with(ctx, "case"), false)
+			// An arm ending in ;& or ;;& runs on into the next one.
+			s.stmts(item.Stmts, with(ctx, "case"), tail && item.Op == syntax.Break)
 		}
 	case *syntax.FuncDecl:
 		if x.Name != nil { // nil for an anonymous function
@@ -441,6 +442,28 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 	if main == nil {
 		return Result{Reason: "the script's last command is not a simple command"}
 	}
+	return s.verdict(main, d, file)
+}
+
+// AnalyzeFilePaths is AnalyzeFile for every command isMain accepts: a
+// script whose work starts in the arms of a case or the branches of an if
+// has one path per arm.
+func (s *Script) AnalyzeFilePaths(isMain func(*Command) bool) []Result {
+	var out []Result
+	for _, c := range s.Commands {
+		if isMain(c) {
+			out = append(out, s.verdict(c, Dash, true))
+		}
+	}
+	return out
+}
+
+// InBranch reports whether c runs in one arm of a case or one branch of an
+// if: whether it runs at all depends on the script's input.
+func (c *Command) InBranch() bool { return c.in("case") || c.in("if") }
+
+// verdict decides whether main replaces the shell d that runs the script.
+func (s *Script) verdict(main *Command, d Dialect, file bool) Result {
 	r := Result{Main: main, Verdict: Stays}
 	name := Quote(main.String())
 	switch {
@@ -451,7 +474,10 @@ func (s *Script) analyze(d Dialect, isMain func(*Command) bool, file bool) Resul
 		if trapsTerm, waits, again := s.forwarding(); trapsTerm && waits > 0 && !again {
 			r.Reason = fmt.Sprintf("%s runs in the background and the TERM trap ends the script's only wait for it, so the script exits while %s drains", name, name)
 		}
-	case main.unmeasured() != "":
+	case main.unmeasured() != "" && !(file && main.unmeasured() == "case"):
+		// In a script file only an explicit exec replaces the shell, in a
+		// case arm as anywhere else; a -c string's implicit exec of its
+		// last command was not measured there.
 		r.Verdict, r.Reason = Unknown, fmt.Sprintf("%s runs inside %s", name, article(main.unmeasured()))
 	case main.Exec && !main.in("subshell"):
 		r.Verdict, r.Reason = Replaces, "exec replaces the shell"
