@@ -49,12 +49,7 @@ var programRows = []struct {
 // against the row, and the exec rows against chain's list of wrappers that
 // exec their argument.
 func TestProgramsAsPID1(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs processes for seconds")
-	}
-	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
-		t.Skipf("cannot create a PID namespace here (unshare: %v)", err)
-	}
+	needPIDNamespace(t)
 	type outcome struct {
 		missing string
 		alive   bool

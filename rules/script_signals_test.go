@@ -84,12 +84,7 @@ func TestScriptFiles(t *testing.T) {
 // TestSignalTableAsPID1 runs -c strings, and checks the outcome against
 // parser/shell's verdict.
 func TestScriptFilesAsPID1(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs processes for seconds")
-	}
-	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
-		t.Skipf("cannot create a PID namespace here (unshare: %v)", err)
-	}
+	needPIDNamespace(t)
 	type outcome struct {
 		missing string
 		drained bool

@@ -176,12 +176,7 @@ func TestSignalTable(t *testing.T) {
 // and checks the outcome against the rules' verdict. The rows mostly sleep,
 // so they all run at once.
 func TestSignalTableAsPID1(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs processes for seconds")
-	}
-	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
-		t.Skipf("cannot create a PID namespace here (unshare: %v)", err)
-	}
+	needPIDNamespace(t)
 	type outcome struct {
 		argv    []string
 		missing string
@@ -308,4 +303,16 @@ func childOf(pid int) (int, error) {
 		return 0, fmt.Errorf("unshare has no child")
 	}
 	return strconv.Atoi(f[0])
+}
+
+// needPIDNamespace skips a test that runs processes as PID 1 where no PID
+// namespace can be made, or under -short.
+func needPIDNamespace(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs processes for seconds")
+	}
+	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
+		t.Skipf("cannot create a PID namespace here (unshare: %v)", err)
+	}
 }
