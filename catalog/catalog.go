@@ -6,13 +6,9 @@
 package catalog
 
 import (
-	_ "embed"
-	"fmt"
 	"path"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Role is what a program is for.
@@ -121,52 +117,28 @@ func (p *Program) Daemonizes(args []string) bool {
 	return true
 }
 
-//go:embed programs.yaml
-var programsYAML []byte
-
-// Programs is the program catalog, in the order of programs.yaml.
-var Programs = mustLoadPrograms(programsYAML)
-
-func mustLoadPrograms(src []byte) []*Program {
-	var doc struct {
-		Programs []*Program `yaml:"programs"`
+// Programs is the program catalog, in the order of programs.yaml. The
+// data is compiled in (catalog_data.go, which go test ./catalog -update
+// writes from the YAML), so that no run pays for parsing it.
+var Programs = func() []*Program {
+	out := make([]*Program, len(programs))
+	for i := range programs {
+		out[i] = &programs[i]
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		panic(fmt.Sprintf("catalog: programs.yaml: %v", err))
-	}
-	for _, p := range doc.Programs {
-		if err := p.validate(); err != nil {
-			panic(fmt.Sprintf("catalog: programs.yaml: %s: %v", p.Name, err))
+	return out
+}()
+
+// byMatch indexes Programs by each name in their match lists, in file
+// order, since lookups run for every word of every command.
+var byMatch = func() map[string][]*Program {
+	m := map[string][]*Program{}
+	for _, p := range Programs {
+		for _, name := range p.Match {
+			m[name] = append(m[name], p)
 		}
 	}
-	return doc.Programs
-}
-
-func (p *Program) validate() error {
-	switch {
-	case p.Name == "" || len(p.Match) == 0:
-		return fmt.Errorf("needs a name and match")
-	case p.Source == "":
-		return fmt.Errorf("needs a source")
-	}
-	switch p.Role {
-	case Worker, Server, Manager, Idle, Runtime, Wrapper, Init:
-	default:
-		return fmt.Errorf("unknown role %q", p.Role)
-	}
-	switch p.OnTerm {
-	case Drains, Exits, Ignores, Forwards, App:
-	case "":
-		if !p.Execs {
-			return fmt.Errorf("needs sigterm unless it execs")
-		}
-	default:
-		return fmt.Errorf("unknown sigterm %q", p.OnTerm)
-	}
-	return nil
-}
+	return m
+}()
 
 // interpreters run a script file or a module named by their arguments.
 var interpreters = map[string]bool{"python": true, "python3": true, "ruby": true, "php": true}
@@ -229,11 +201,16 @@ func interpreted(argv []string) (*Program, int) {
 
 func lookup(argv []string) *Program {
 	base := path.Base(argv[0])
-	for _, p := range Programs {
-		named := slices.Contains(p.Match, argv[0]) || slices.Contains(p.Match, base) ||
-			p.Name == "php-fpm" && strings.HasPrefix(base, "php-fpm") // php-fpm8.2
-		if named && argsMatch(p, argv[1:]) {
-			return p
+	if strings.HasPrefix(base, "php-fpm") {
+		base = "php-fpm" // php-fpm8.2
+	}
+	// Entries named by the word as written (bin/jobs) come before those
+	// named by its base name, each in file order.
+	for _, name := range []string{argv[0], base} {
+		for _, p := range byMatch[name] {
+			if argsMatch(p, argv[1:]) {
+				return p
+			}
 		}
 	}
 	return nil

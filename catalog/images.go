@@ -1,12 +1,8 @@
 package catalog
 
 import (
-	_ "embed"
-	"fmt"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Image is one entry of images.yaml: what a well-known image's config runs.
@@ -42,31 +38,15 @@ type Variant struct {
 	StopSignal  string   `yaml:"stopsignal"`
 }
 
-//go:embed images.yaml
-var imagesYAML []byte
-
-// Images is the image catalog, in the order of images.yaml.
-var Images = mustLoadImages(imagesYAML)
-
-func mustLoadImages(src []byte) []*Image {
-	var out []*Image
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&out); err != nil {
-		panic(fmt.Sprintf("catalog: images.yaml: %v", err))
-	}
-	for _, img := range out {
-		if img.Name == "" || len(img.Source) == 0 {
-			panic(fmt.Sprintf("catalog: images.yaml: %q needs a name and a source", img.Name))
-		}
-		switch img.Shell {
-		case "", "dash", "ash", "bash", "none":
-		default:
-			panic(fmt.Sprintf("catalog: images.yaml: %s: unknown shell %q", img.Name, img.Shell))
-		}
+// Images is the image catalog, in the order of images.yaml, compiled in
+// like Programs.
+var Images = func() []*Image {
+	out := make([]*Image, len(images))
+	for i := range images {
+		out[i] = &images[i]
 	}
 	return out
-}
+}()
 
 // mirrors are registry prefixes under which Docker Hub's official images
 // are pulled unchanged.

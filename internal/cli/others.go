@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -98,6 +99,12 @@ func (r lintRoot) deployment() deployment {
 			}
 			return nil
 		}
+		// Only Compose files (builds and the images they name) and task
+		// definitions that start an init matter here: skip the rest
+		// before parsing.
+		if !bytes.Contains(src, []byte("services:")) && !bytes.Contains(src, []byte("nitProcessEnabled")) {
+			return nil
+		}
 		kind := lint.KindFromName(d.Name())
 		if kind == lint.Unknown {
 			kind = lint.Sniff(d.Name(), src)
@@ -110,7 +117,7 @@ func (r lintRoot) deployment() deployment {
 			return nil
 		}
 		for _, t := range f.Targets {
-			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") {
+			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") && c.InitProcessEnabled() {
 				out.containers = append(out.containers, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
 			}
 			s := t.Compose
