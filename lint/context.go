@@ -72,6 +72,56 @@ func (img *Image) ImagePaths(command string) []string {
 	return out
 }
 
+// Heredoc returns the here-document a COPY of the image's lineage writes
+// to file p of the image, unless a later COPY or ADD may overwrite it.
+func (img *Image) Heredoc(p string) *dockerfile.Heredoc {
+	var last *dockerfile.Heredoc
+	wd := "/"
+	for _, s := range img.lineage() {
+		for _, in := range s.Instructions {
+			switch c := in.Command.(type) {
+			case *instructions.WorkdirCommand:
+				wd = path.Join(wd, c.Path)
+			case *instructions.CopyCommand:
+				if in.Heredoc != nil && len(c.SourceContents) == 1 && len(c.SourcePaths) == 0 {
+					dest := c.DestPath
+					if !strings.HasPrefix(dest, "/") {
+						dest = path.Join(wd, dest)
+					}
+					if strings.HasSuffix(c.DestPath, "/") {
+						dest = path.Join(dest, c.SourceContents[0].Path)
+					}
+					if path.Clean(dest) == p {
+						last = in.Heredoc
+					}
+				} else if c.From == "" && len(copySources(&c.SourcesAndDest, wd, p)) > 0 {
+					last = nil
+				}
+			case *instructions.AddCommand:
+				if len(copySources(&c.SourcesAndDest, wd, p)) > 0 {
+					last = nil
+				}
+			}
+		}
+	}
+	return last
+}
+
+// inline is the Dockerfile with everything but the here-document blanked,
+// so that the script's offsets are the Dockerfile's.
+func (img *Image) inline(hd *dockerfile.Heredoc) []byte {
+	out := make([]byte, len(img.src))
+	for i, c := range img.src {
+		switch {
+		case i >= hd.Start && i < hd.End, c == '\n':
+			out[i] = c
+		default:
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
 // ContextSources returns the build-context paths a COPY or ADD of the image's
 // lineage may have copied to file p of the image, latest first. It cannot
 // know which sources are directories, so it returns every reading; callers

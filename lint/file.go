@@ -421,7 +421,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	}
 	for _, t := range f.Targets {
 		if t.Image != nil {
-			l.withScripts(t, dir)
+			l.withScripts(t, dir, name)
 			continue
 		}
 		l.withImage(t)

@@ -80,7 +80,7 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx)))
+	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx, l.display(df))))
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointKnown()
 	t.Dockerfile = df
 	t.Linked, t.Context = img, ctx
@@ -159,12 +159,12 @@ func (l *Linter) RunsWithInit(path string) bool {
 // withScripts walks a Dockerfile's chain again, into the scripts its build
 // context (the Dockerfile's directory, else the lint root) puts in the
 // image.
-func (l *Linter) withScripts(t *Target, dir string) {
+func (l *Linter) withScripts(t *Target, dir, name string) {
 	if t.Chain == nil || dir == "" {
 		return
 	}
 	t.Context = dir
-	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir))
+	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir, name))
 	opt.ImageMain = true
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
@@ -190,7 +190,7 @@ func (l *Linter) builtStages(name string, df *dockerfile.File) []*Target {
 		}
 		if st := df.Stage(b.Target); st != nil && !seen[st] {
 			seen[st] = true
-			out = append(out, stageTarget(st, fmt.Sprintf("stage %q", st.Name), &l.Options))
+			out = append(out, stageTarget(df, st, fmt.Sprintf("stage %q", st.Name), &l.Options))
 		}
 	}
 	return out

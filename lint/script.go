@@ -39,18 +39,25 @@ func (l *Linter) display(name string) string {
 // imageScripts resolves a command of img to the shell script the build
 // context at ctx copies there: through the WORKDIR for a relative path,
 // through PATH for a bare name. It tries ctx, then the lint root, as the
-// build context.
-func (l *Linter) imageScripts(img *Image, ctx string) func(string) (*chain.ScriptFile, bool) {
+// build context. A script the Dockerfile (named dockerfile in findings)
+// writes inline with COPY <<EOF is read from the Dockerfile itself.
+func (l *Linter) imageScripts(img *Image, ctx, dockerfile string) func(string) (*chain.ScriptFile, bool) {
 	if l.FS == nil {
 		return nil
 	}
 	return func(command string) (*chain.ScriptFile, bool) {
 		for _, inImage := range img.ImagePaths(command) {
+			if hd := img.Heredoc(inImage); hd != nil {
+				if !isShellScript(inImage, []byte(hd.Content)) {
+					return nil, false
+				}
+				return &chain.ScriptFile{Name: dockerfile, Src: img.inline(hd), Inline: true, Path: inImage}, true
+			}
 			for _, rel := range img.ContextSources(inImage) {
 				for _, dir := range []string{ctx, "."} {
 					name := path.Clean(path.Join(dir, rel))
 					if src, ok := l.readRoot(name); ok && isShellScript(rel, src) {
-						return &chain.ScriptFile{Name: l.display(name), Src: src}, true
+						return &chain.ScriptFile{Name: l.display(name), Src: src, Path: inImage}, true
 					}
 				}
 			}
@@ -70,7 +77,7 @@ func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
 	var images []func(string) (*chain.ScriptFile, bool)
 	for _, p := range l.Dockerfiles() {
 		if img := l.stageImage(p, ""); img != nil {
-			images = append(images, l.imageScripts(img, path.Dir(p)))
+			images = append(images, l.imageScripts(img, path.Dir(p), l.display(p)))
 		}
 	}
 	return func(command string) (*chain.ScriptFile, bool) {
@@ -110,6 +117,7 @@ func (l *Linter) stageImage(p, target string) *Image {
 		}
 	}
 	img := resolve(st)
+	img.src = src
 	img.Shell = imageShell(img.BaseImage, &l.Options)
 	return img
 }

@@ -46,6 +46,9 @@ type Image struct {
 	// EntrypointSet is true when a stage of the lineage sets ENTRYPOINT,
 	// even to [], so the base image's ENTRYPOINT no longer applies.
 	EntrypointSet bool
+
+	// src is the Dockerfile's source, for the scripts it writes inline.
+	src []byte
 }
 
 // Setting is a CMD or ENTRYPOINT as the image records it.
@@ -175,12 +178,13 @@ func shellName(sh chain.BinSh) string {
 }
 
 func dockerTarget(df *dockerfile.File, o *Options) *Target {
-	return stageTarget(df.Stages[len(df.Stages)-1], "the final stage", o)
+	return stageTarget(df, df.Stages[len(df.Stages)-1], "the final stage", o)
 }
 
 // stageTarget is the container that runs the image stage st builds.
-func stageTarget(final *dockerfile.Stage, name string, o *Options) *Target {
+func stageTarget(df *dockerfile.File, final *dockerfile.Stage, name string, o *Options) *Target {
 	img := resolve(final)
+	img.src = df.Lines.Bytes()
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointKnown()}
 	opt := walkOptions(img.Shell, "", nil, nil)

@@ -53,6 +53,9 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result)
 		what = `"$@"`
 	}
 	base := path.Base(s.File.Name)
+	if s.File.Inline {
+		base = path.Base(s.File.Path) // the script the Dockerfile writes there
+	}
 	how := "without exec"
 	if m.Exec {
 		how = "with an exec that does not replace the shell"
@@ -72,7 +75,8 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result)
 		base, what, how, r.Reason, mainName(started), shellFate(t, t.Chain.Init, shellName, s.Order, started))
 	lines := source.NewLines(src)
 	var fix *lint.Fix
-	if execFixes(src, m) {
+	if execFixes(src, m) && !s.File.Inline { // an inline script's Dockerfile is edited by its own fixes
+
 		at := m.Args[0].Start
 		fix = &lint.Fix{Description: fmt.Sprintf("Insert exec before %s in %s", what, base), Safe: true,
 			Edits: []lint.TextEdit{{Span: lines.Span(at, at), NewText: "exec "}}}

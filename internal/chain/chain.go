@@ -97,6 +97,11 @@ type Shell struct {
 type ScriptFile struct {
 	Name string // as findings name it
 	Src  []byte
+	// Inline is true for a script the Dockerfile writes with COPY <<EOF:
+	// Src is the Dockerfile with all else blanked, so offsets match it.
+	Inline bool
+	// Path is where the image holds the script, for messages.
+	Path string
 }
 
 // Script is a script file the chain runs.

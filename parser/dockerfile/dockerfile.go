@@ -63,6 +63,16 @@ type Instruction struct {
 	// JSONError says why arguments that look like an exec-form array are not
 	// one: BuildKit then silently runs them as shell form.
 	JSONError string
+	// Heredoc is the body of the instruction's one here-document
+	// (COPY <<EOF /usr/local/bin/start.sh), where it stands verbatim in the
+	// file; nil otherwise.
+	Heredoc *Heredoc
+}
+
+// Heredoc is a here-document body and where it is written.
+type Heredoc struct {
+	Content    string
+	Start, End int // byte offsets of the body in the file
 }
 
 // Arg is one argument and where it is written.
@@ -188,6 +198,14 @@ func (f *File) instruction(n *parser.Node, c instructions.Command) *Instruction 
 		end--
 	}
 	in := &Instruction{Keyword: strings.ToUpper(n.Value), Command: c, Span: l.Span(start, end)}
+	if len(n.Heredocs) == 1 && n.StartLine < n.EndLine {
+		// The body follows the instruction's line, as written (the tabs of
+		// a <<- body go only at build time).
+		body, content := l.LineStart(n.StartLine+1), n.Heredocs[0].Content
+		if body+len(content) <= len(s) && string(s[body:body+len(content)]) == content {
+			in.Heredoc = &Heredoc{Content: content, Start: body, End: body + len(content)}
+		}
+	}
 
 	// The arguments start after the keyword and the flags: like BuildKit's
 	// extractBuilderFlags, skip every leading word that starts with "--"

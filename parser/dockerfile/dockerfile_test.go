@@ -233,3 +233,19 @@ func TestLooksLike(t *testing.T) {
 		}
 	}
 }
+
+func TestHeredoc(t *testing.T) {
+	src := "FROM debian\nCOPY --chmod=755 <<EOF /usr/local/bin/start.sh\n#!/bin/sh\nexec sidekiq\nEOF\nCOPY <<-EOT /x\n\tindented\n\tEOT\nCMD [\"start.sh\"]\n"
+	f, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy1, copy2 := f.Stages[0].Instructions[0], f.Stages[0].Instructions[1]
+	if h := copy1.Heredoc; h == nil || src[h.Start:h.End] != "#!/bin/sh\nexec sidekiq\n" {
+		t.Errorf("heredoc = %+v", h)
+	}
+	// The parser keeps a <<- body as written; its tabs go at build time.
+	if h := copy2.Heredoc; h == nil || src[h.Start:h.End] != "\tindented\n" {
+		t.Errorf("heredoc = %+v", h)
+	}
+}
