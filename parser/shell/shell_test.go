@@ -179,14 +179,24 @@ func TestPlainFields(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	for _, s := range []string{"sidekiq", "cd /a && exec \"$@\"", "a | b; c &", "if x; then exec y; fi", "f() { g; }; f", "trap 'x' TERM; y > z"} {
+	for _, s := range []string{"sidekiq", "cd /a && exec \"$@\"", "a | b; c &", "if x; then exec y; fi", "f() { g; }; f", "trap 'x' TERM; y > z",
+		"sidekiq -t ${T:-${U-2}}$V", "case $1 in w) exec x;; *) y;; esac"} {
 		f.Add(s)
 	}
+	env := map[string]string{"T": "30", "V": ""}
 	f.Fuzz(func(t *testing.T, src string) {
 		s, err := Parse(src)
 		if err != nil {
 			return
 		}
+		for _, c := range s.Commands {
+			for _, w := range c.Args {
+				if v, ok := w.Expand(env); w.Literal && (!ok || v != w.Value) {
+					t.Fatalf("a literal word expands to %q, %v", v, ok)
+				}
+			}
+		}
+		s.AnalyzeFilePaths(func(c *Command) bool { return len(c.Args) > 0 })
 		for _, d := range []Dialect{Dash, Bash, Ash} {
 			r := s.Analyze(d, nil)
 			if r.Main != nil && (r.Main.Start < 0 || r.Main.End > len(src) || len(r.Main.Args) == 0) {
