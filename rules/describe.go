@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/taskdef"
@@ -31,8 +32,10 @@ func lost(c *chain.Chain) string {
 		return "without requeueing its running jobs"
 	case c.Worker.Spec.Jobs:
 		return "with its running jobs unfinished"
+	case c.Worker.Spec.Role == catalog.Manager:
+		return "with every process it supervises"
 	}
-	return "cutting the requests in flight"
+	return "with the requests in flight cut"
 }
 
 // lostWork says what is lost when a worker is SIGKILLed while draining.
