@@ -7,6 +7,7 @@ package chain
 import (
 	"errors"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
@@ -65,7 +66,6 @@ type Init struct {
 	// (ECS initProcessEnabled), so it is not in Argv.
 	Platform string
 	Index    int // position in Argv, -1 for a platform init or a later hop
-	Arg      Arg // the argv element that names it
 	Order    int // hops before it in the walk; -1 for a platform init
 	// Forwarder is a wrapper (uv run, sudo, dockerize) that forwards the
 	// signal like an init but reaps no orphans.
@@ -107,7 +107,6 @@ type ScriptFile struct {
 // Script is a script file the chain runs.
 type Script struct {
 	File  *ScriptFile
-	Arg   Arg // the argv element that names the script
 	Order int // hops before it in the walk
 	// Parsed is nil when the script does not parse; nothing is claimed then.
 	Parsed *shell.Script
@@ -210,7 +209,7 @@ func (c *Chain) walk(argv []Arg, opt Options, depth int, top bool) {
 		}
 		if p, next, ok := wrapper(Values(argv), i); ok {
 			if !p.Execs {
-				c.addInit(&Init{Name: p.Name, Index: index(i), Arg: argv[i], Order: c.next(), Forwarder: true})
+				c.addInit(&Init{Name: p.Name, Index: index(i), Order: c.next(), Forwarder: true})
 			}
 			i = next
 			continue
@@ -257,7 +256,7 @@ func (c *Chain) walkRest(argv []Arg, opt Options, depth int, shellArg bool) {
 // followScript walks a script file to the command it hands over to: "$@"
 // is the script's own arguments, anything else the command's words.
 func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) {
-	s := &Script{File: f, Arg: argv[0], Order: c.next()}
+	s := &Script{File: f, Order: c.next()}
 	c.Scripts = append(c.Scripts, s)
 	parsed, err := shell.Parse(string(f.Src))
 	if err != nil {
@@ -480,7 +479,7 @@ func parseInit(argv []Arg, i int) (*Init, int, bool) {
 	if raw == "/init" {
 		name = raw
 	}
-	in := &Init{Name: name, Arg: argv[i]}
+	in := &Init{Name: name}
 	j := i + 1
 	for ; j < len(argv); j++ {
 		a := argv[j].Value
@@ -545,7 +544,7 @@ func wrapper(argv []string, i int) (*catalog.Program, int, bool) {
 			if a == "--" {
 				break
 			}
-			if !strings.Contains(a, "=") && containsWord(p.ValueOptions, a) {
+			if !strings.Contains(a, "=") && slices.Contains(p.ValueOptions, a) {
 				j++
 			}
 		}
@@ -560,15 +559,6 @@ func wrapper(argv []string, i int) (*catalog.Program, int, bool) {
 		return nil, 0, false
 	}
 	return p, j, true
-}
-
-func containsWord(list []string, w string) bool {
-	for _, x := range list {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
 
 // parseShell recognizes sh, bash, dash, ash and busybox sh at argv[i].
