@@ -160,7 +160,7 @@ func (l *Linter) RunsWithInit(path string) bool {
 // context (the Dockerfile's directory, else the lint root) puts in the
 // image.
 func (l *Linter) withScripts(t *Target, dir, name string) {
-	if t.Chain == nil || dir == "" {
+	if t.Chain == nil || dir == "" || l.FS == nil {
 		return
 	}
 	t.Context = dir

@@ -187,7 +187,7 @@ func stageTarget(df *dockerfile.File, final *dockerfile.Stage, name string, o *O
 	img.src = df.Lines.Bytes()
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointKnown()}
-	opt := walkOptions(img.Shell, "", nil, nil)
+	opt := walkOptions(img.Shell, "", img.Env(), nil)
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
 		if st == nil {
