@@ -1,12 +1,15 @@
 package lint
 
 import (
+	"maps"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // lineage returns the final stage and the stages it is built FROM, root
@@ -32,31 +35,62 @@ func (img *Image) Workdir() string {
 	return wd
 }
 
-// Env returns the environment the image's ENV instructions set, where
-// their values are literal.
+// Env returns the environment the image's ENV instructions set, expanded
+// as BuildKit expands them; a value that needs a variable the Dockerfile
+// does not set (a build argument) is left out.
 func (img *Image) Env() map[string]string {
-	env := map[string]string{}
+	env := imageEnv{"PATH": strings.Join(defaultPath, ":")}
+	lex := shell.NewLex('\\')
 	for _, s := range img.lineage() {
 		for _, in := range s.Instructions {
-			if c, ok := in.Command.(*instructions.EnvCommand); ok {
-				for _, kv := range c.Env {
-					if strings.Contains(kv.Value, "$") {
-						delete(env, kv.Key) // computed from build arguments or other variables
-						continue
-					}
-					env[kv.Key] = kv.Value
+			c, ok := in.Command.(*instructions.EnvCommand)
+			if !ok {
+				continue
+			}
+			for _, kv := range c.Env {
+				miss := imageEnv{}
+				v, _, err := lex.ProcessWord(kv.Value, env.recording(miss))
+				if err != nil || len(miss) > 0 {
+					delete(env, kv.Key)
+					continue
 				}
+				env[kv.Key] = v
 			}
 		}
 	}
 	return env
 }
 
+// imageEnv is an environment BuildKit's lexer reads.
+type imageEnv map[string]string
+
+func (e imageEnv) Get(key string) (string, bool) {
+	v, ok := e[key]
+	return v, ok
+}
+
+func (e imageEnv) Keys() []string { return slices.Collect(maps.Keys(e)) }
+
+// recording is e, noting in miss every variable it does not set.
+func (e imageEnv) recording(miss imageEnv) recordingEnv { return recordingEnv{e, miss} }
+
+type recordingEnv struct{ env, miss imageEnv }
+
+func (r recordingEnv) Get(key string) (string, bool) {
+	v, ok := r.env[key]
+	if !ok {
+		r.miss[key] = ""
+	}
+	return v, ok
+}
+
+func (r recordingEnv) Keys() []string { return r.env.Keys() }
+
 // defaultPath is where a command without a slash is looked up.
 var defaultPath = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
 
 // ImagePaths returns where in the image a command runs from: an absolute
-// path, a path relative to the WORKDIR, or each directory of the default
+// path, a path relative to the WORKDIR, or each directory of the image's
 // PATH for a bare name.
 func (img *Image) ImagePaths(command string) []string {
 	switch {
@@ -66,8 +100,19 @@ func (img *Image) ImagePaths(command string) []string {
 		return []string{path.Join(img.Workdir(), command)}
 	}
 	var out []string
-	for _, d := range defaultPath {
+	for _, d := range img.searchPath() {
 		out = append(out, path.Join(d, command))
+	}
+	return out
+}
+
+// searchPath is the image's PATH: the default, or what its ENV sets.
+func (img *Image) searchPath() []string {
+	var out []string
+	for _, d := range strings.Split(img.Env()["PATH"], ":") {
+		if strings.HasPrefix(d, "/") {
+			out = append(out, d)
+		}
 	}
 	return out
 }
