@@ -18,8 +18,9 @@ type ImageDockerfile struct {
 	Path    string
 }
 
-// Build is an image a file of the run builds: a Compose service with both
-// build: and image:, or a docker build in a CI workflow.
+// Build is an image a file of the run builds: a Compose service with
+// build: (named by its image: or a sibling file's), or a docker build in a
+// CI workflow.
 type Build struct {
 	Image      string // the repository, without tag or digest
 	Dockerfile string // its lint-root path
@@ -27,11 +28,12 @@ type Build struct {
 	Target     string // the stage built; "" for the last
 }
 
-// withImage completes the chain of a container that leaves its ENTRYPOINT
-// or CMD to the image (an ECS container, a Compose service), when the run
-// holds the image's Dockerfile: the one the service builds, one mapped to
-// the image in the configuration, or the only Dockerfile of the lint root.
-// The override rules are Docker's: a new entrypoint replaces the image's
+// withImage completes the chain of a container (an ECS container, a
+// Compose service, a Kubernetes container) with what its image runs: the
+// Dockerfile the service builds, one mapped to the image in the
+// configuration, or one a build of the run tags the image with; else the
+// image catalog's entry. An image nothing links is not claimed about. The
+// override rules are Docker's: a new entrypoint replaces the image's
 // ENTRYPOINT and drops its CMD unless a command is also given; a command
 // replaces the CMD.
 func (l *Linter) withImage(t *Target) {
