@@ -28,7 +28,7 @@ func (img *Image) Workdir() string {
 	for _, s := range img.lineage() {
 		for _, in := range s.Instructions {
 			if w, ok := in.Command.(*instructions.WorkdirCommand); ok {
-				wd = path.Join(wd, w.Path)
+				wd = workdir(wd, w.Path)
 			}
 		}
 	}
@@ -126,7 +126,7 @@ func (img *Image) Heredoc(p string) *dockerfile.Heredoc {
 		for _, in := range s.Instructions {
 			switch c := in.Command.(type) {
 			case *instructions.WorkdirCommand:
-				wd = path.Join(wd, c.Path)
+				wd = workdir(wd, c.Path)
 			case *instructions.CopyCommand:
 				if in.Heredoc != nil && len(c.SourceContents) == 1 && len(c.SourcePaths) == 0 {
 					dest := c.DestPath
@@ -172,17 +172,29 @@ func (img *Image) inline(hd *dockerfile.Heredoc) []byte {
 // know which sources are directories, so it returns every reading; callers
 // try them in order. Copies from other stages and URLs are not followed.
 func (img *Image) ContextSources(p string) []string {
+	return img.contextSources(p, 0)
+}
+
+// contextSources follows COPY --from=<stage> into the stage it copies from,
+// at most a few stages deep.
+func (img *Image) contextSources(p string, depth int) []string {
 	var out []string
 	wd := "/"
 	for _, s := range img.lineage() {
 		for _, in := range s.Instructions {
 			var sd *instructions.SourcesAndDest
+			var from *dockerfile.Stage
 			switch c := in.Command.(type) {
 			case *instructions.WorkdirCommand:
-				wd = path.Join(wd, c.Path)
+				wd = workdir(wd, c.Path)
 			case *instructions.CopyCommand:
-				if c.From == "" {
+				switch {
+				case c.From == "":
 					sd = &c.SourcesAndDest
+				case img.file != nil && depth < 4:
+					if from = img.file.Stage(c.From); from != nil {
+						sd = &c.SourcesAndDest
+					}
 				}
 			case *instructions.AddCommand:
 				sd = &c.SourcesAndDest
@@ -190,10 +202,30 @@ func (img *Image) ContextSources(p string) []string {
 			if sd == nil {
 				continue
 			}
-			out = append(copySources(sd, wd, p), out...)
+			srcs := copySources(sd, wd, p)
+			if from != nil {
+				// What another stage holds at those paths came from the
+				// build context through that stage's own copies.
+				stage := resolve(from)
+				stage.file = img.file
+				var ctx []string
+				for _, src := range srcs {
+					ctx = append(ctx, stage.contextSources("/"+src, depth+1)...)
+				}
+				srcs = ctx
+			}
+			out = append(srcs, out...)
 		}
 	}
 	return out
+}
+
+// workdir is the WORKDIR after WORKDIR dir: an absolute one replaces it.
+func workdir(wd, dir string) string {
+	if strings.HasPrefix(dir, "/") {
+		return path.Clean(dir)
+	}
+	return path.Join(wd, dir)
 }
 
 func copySources(sd *instructions.SourcesAndDest, wd, p string) []string {

@@ -23,7 +23,7 @@ COPY . .
 		t.Fatal(errs)
 	}
 	img := f.Targets[0].Image
-	if img.Workdir() != "/app/releases" {
+	if img.Workdir() != "/app/releases" { // a relative WORKDIR goes on from the one before
 		t.Errorf("workdir %q", img.Workdir())
 	}
 	tests := []struct {
@@ -46,5 +46,53 @@ COPY . .
 	}
 	if got := img.ImagePaths("bin/start"); !slices.Equal(got, []string{"/app/releases/bin/start"}) {
 		t.Errorf("ImagePaths = %q", got)
+	}
+}
+
+// TestStageCopiesAndEnv follows COPY --from=<stage> and reads ENV as
+// BuildKit expands it.
+func TestStageCopiesAndEnv(t *testing.T) {
+	src := `FROM ruby:3.4-slim AS base
+WORKDIR /app
+WORKDIR /rails
+
+FROM base AS build
+COPY . .
+COPY docker/start.sh /usr/local/bin/
+
+FROM base
+COPY --from=build /rails /rails
+COPY --from=build /usr/local/bin/start.sh /usr/local/bin/
+COPY --from=ruby:3.4 /usr/local/bin/ruby /usr/local/bin/
+ENV PATH="/rails/bin:${PATH}" RAILS_ENV=production GEMS=${GEM_HOME}/x
+CMD ["start.sh"]
+`
+	f, errs := Parse("Dockerfile", []byte(src), Dockerfile)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	img := f.Targets[0].Image
+	if wd := img.Workdir(); wd != "/rails" {
+		t.Errorf("an absolute WORKDIR replaces the one before: %q", wd)
+	}
+	// Through COPY --from=build to the build context; every reading comes
+	// back, and the right one must lead.
+	for p, want := range map[string]string{
+		"/rails/bin/docker-entrypoint": "bin/docker-entrypoint",
+		"/usr/local/bin/start.sh":      "docker/start.sh",
+	} {
+		if got := img.ContextSources(p); len(got) == 0 || got[0] != want {
+			t.Errorf("ContextSources(%q) = %q, want %q first", p, got, want)
+		}
+	}
+	env := img.Env()
+	if env["PATH"] != "/rails/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" || env["RAILS_ENV"] != "production" {
+		t.Errorf("env = %v", env)
+	}
+	if _, ok := env["GEMS"]; ok {
+		t.Errorf("a value built from a variable the Dockerfile does not set is not known: %v", env)
+	}
+	if got := img.ImagePaths("app")[0]; got != "/rails/bin/app" {
+		t.Errorf("PATH lookup starts at %q", got)
 	}
 }

@@ -117,7 +117,7 @@ func (l *Linter) stageImage(p, target string) *Image {
 		}
 	}
 	img := resolve(st)
-	img.src = src
+	img.src, img.file = src, df
 	img.Shell = imageShell(img.BaseImage, &l.Options)
 	return img
 }

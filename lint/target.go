@@ -47,8 +47,10 @@ type Image struct {
 	// even to [], so the base image's ENTRYPOINT no longer applies.
 	EntrypointSet bool
 
-	// src is the Dockerfile's source, for the scripts it writes inline.
-	src []byte
+	// src is the Dockerfile's source, for the scripts it writes inline;
+	// file its stages, for COPY --from.
+	src  []byte
+	file *dockerfile.File
 }
 
 // Setting is a CMD or ENTRYPOINT as the image records it.
@@ -184,7 +186,7 @@ func dockerTarget(df *dockerfile.File, o *Options) *Target {
 // stageTarget is the container that runs the image stage st builds.
 func stageTarget(df *dockerfile.File, final *dockerfile.Stage, name string, o *Options) *Target {
 	img := resolve(final)
-	img.src = df.Lines.Bytes()
+	img.src, img.file = df.Lines.Bytes(), df
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointKnown()}
 	opt := walkOptions(img.Shell, "", img.Env(), nil)
