@@ -51,6 +51,10 @@ type Program struct {
 	DefaultTimeout int      `yaml:"default_timeout"`
 	Unbounded      bool     `yaml:"unbounded"`
 	Jobs           bool     `yaml:"jobs"`
+	// Procfile is the Procfile a manager starts unless one of ProcfileFlags
+	// names another.
+	Procfile      string   `yaml:"procfile"`
+	ProcfileFlags []string `yaml:"procfile_flags"`
 	// FileRunsLong: a runtime given a program file runs it until stopped.
 	FileRunsLong bool `yaml:"file_runs_long"`
 	// DaemonizesUnless: the program forks into the background and returns

@@ -82,7 +82,9 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	t.Chain = chain.Walk(argv, walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx, l.display(df))))
+	opt := walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx, l.display(df)))
+	opt.File = l.imageFiles(img, ctx)
+	t.Chain = chain.Walk(argv, opt)
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointKnown()
 	t.Dockerfile = df
 	t.Linked, t.Context = img, ctx
@@ -167,7 +169,7 @@ func (l *Linter) withScripts(t *Target, dir, name string) {
 	}
 	t.Context = dir
 	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir, name))
-	opt.ImageMain = true
+	opt.ImageMain, opt.File = true, l.imageFiles(t.Image, dir)
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
 		if st != nil && st.Chain != nil {

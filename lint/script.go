@@ -66,6 +66,29 @@ func (l *Linter) imageScripts(img *Image, ctx, dockerfile string) func(string) (
 	}
 }
 
+// imageFiles resolves a path in img (relative to its WORKDIR, or absolute)
+// to the file the build context at ctx copies there, as imageScripts does
+// for scripts.
+func (l *Linter) imageFiles(img *Image, ctx string) func(string) (*chain.ScriptFile, bool) {
+	if l.FS == nil {
+		return nil
+	}
+	return func(p string) (*chain.ScriptFile, bool) {
+		if !strings.HasPrefix(p, "/") {
+			p = path.Join(img.Workdir(), p)
+		}
+		for _, rel := range img.ContextSources(path.Clean(p)) {
+			for _, dir := range []string{ctx, "."} {
+				name := path.Clean(path.Join(dir, rel))
+				if src, ok := l.readRoot(name); ok {
+					return &chain.ScriptFile{Name: l.display(name), Src: src, Path: p}, true
+				}
+			}
+		}
+		return nil, false
+	}
+}
+
 // anyImageScripts resolves a command of a container whose image no file of
 // the run builds, by the scripts the Dockerfiles of the run copy to where
 // the command names: the link is the path itself. A command that two

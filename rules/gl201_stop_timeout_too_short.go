@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 
 	"github.com/gracelint/gracelint/catalog"
@@ -27,6 +28,11 @@ var StopTimeoutTooShort = &lint.Rule{
 }
 
 func checkStopTimeoutTooShort(p *lint.Pass) {
+	for _, t := range p.File.Targets {
+		if t.Chain != nil && t.Chain.Procfile != nil {
+			checkManagerTimeout(p, t)
+		}
+	}
 	for _, t := range p.File.Targets {
 		st := t.Stop
 		if st == nil || st.Unknown || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
@@ -160,5 +166,39 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 	return &lint.Fix{
 		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running work gets less time)", w.Name, lower, fargateMaxStopTimeout),
 		Edits:       []lint.TextEdit{edit, t.Stop.Edit(fargateMaxStopTimeout)},
+	}
+}
+
+// checkManagerTimeout checks the processes a manager such as foreman starts
+// from a Procfile: after passing SIGTERM on, it waits its own timeout (-t),
+// then SIGKILLs them, whatever the platform allows.
+func checkManagerTimeout(p *lint.Pass, t *lint.Target) {
+	m := t.Chain.Worker
+	wait, flag := m.Spec.DefaultTimeout, fmt.Sprintf("its default %s", m.Spec.TimeoutFlags[0])
+	switch {
+	case m.TimeoutSet && !m.TimeoutKnown:
+		return // computed at deploy time
+	case m.TimeoutSet:
+		wait, flag = m.Timeout, fmt.Sprintf("%q", m.TimeoutFlag)
+	}
+	pf, margin := t.Chain.Procfile, p.Options.StopMargin
+	for _, proc := range pf.Processes {
+		w := proc.Chain.Worker
+		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet {
+			continue
+		}
+		drain, which, related, ok := drainTime(p, t, w)
+		if !ok || wait >= drain+margin {
+			continue
+		}
+		at := m.Argv[0]
+		msg := fmt.Sprintf("%s gives the processes of %s %d s (%s) after passing on SIGTERM, less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s (%s) %d s after SIGTERM, %s",
+			m.Name, path.Base(pf.File.Name), wait, flag, w.Name, which, margin, drain+margin, m.Name, proc.Name, path.Base(pf.File.Name)+":"+strconv.Itoa(proc.Span.Start.Line), wait, lostWork(w))
+		related = append(related, lint.Related{File: pf.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)})
+		f := lint.Finding{Span: at.Span, Message: msg, Suggestion: fmt.Sprintf("pass %s %d to %s, and give the platform that much more", m.Spec.TimeoutFlags[0], drain+margin, m.Name), Related: related}
+		if at.File != "" {
+			f.File = at.File
+		}
+		p.Add(f)
 	}
 }

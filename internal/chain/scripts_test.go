@@ -95,3 +95,40 @@ func TestForwardingWrapperIsAnInit(t *testing.T) {
 		t.Errorf("init = %+v, worker = %+v", c.Init, c.Worker)
 	}
 }
+
+func TestFollowProcfile(t *testing.T) {
+	files := map[string]string{
+		"Procfile":      "web: bundle exec puma\nworker: FOO=1 bundle exec sidekiq -t 20\nagain: foreman start -f Procfile\n",
+		"Procfile.loop": "me: foreman start -f Procfile.loop\n",
+	}
+	file := func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		return &ScriptFile{Name: name, Src: []byte(src)}, ok
+	}
+	c := Walk(argv("foreman", "start"), Options{File: file})
+	if c.Procfile == nil || len(c.Procfile.Processes) != 3 {
+		t.Fatalf("procfile = %+v", c.Procfile)
+	}
+	var got []string
+	for _, p := range c.Procfile.Processes {
+		w := ""
+		if p.Chain.Worker != nil {
+			w = p.Chain.Worker.Name
+		}
+		shell := ""
+		if p.Chain.Shell != nil {
+			shell = " under " + p.Chain.Shell.Name
+		}
+		got = append(got, p.Name+"="+w+shell)
+	}
+	// A leading VAR= word is shell syntax: Ruby's spawn runs it under
+	// /bin/sh -c.
+	if want := "web=puma worker=sidekiq under /bin/sh again=foreman"; strings.Join(got, " ") != want {
+		t.Errorf("processes = %q, want %q", strings.Join(got, " "), want)
+	}
+	// A Procfile that starts its own manager again is read twice at most.
+	c = Walk(argv("foreman", "start", "-f", "Procfile.loop"), Options{File: file})
+	if c.Procfile == nil || c.Procfile.Processes[0].Chain.Procfile == nil || c.Procfile.Processes[0].Chain.Procfile.Processes[0].Chain.Procfile != nil {
+		t.Errorf("a self-starting Procfile must stop after two managers")
+	}
+}
