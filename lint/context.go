@@ -25,40 +25,71 @@ func (img *Image) lineage() []*dockerfile.Stage {
 // Workdir returns the WORKDIR in effect when the image runs.
 func (img *Image) Workdir() string {
 	wd := "/"
-	for _, s := range img.lineage() {
-		for _, in := range s.Instructions {
-			if w, ok := in.Command.(*instructions.WorkdirCommand); ok {
-				wd = workdir(wd, w.Path)
-			}
+	img.steps(func(in *dockerfile.Instruction, expand func(string) string) {
+		if w, ok := in.Command.(*instructions.WorkdirCommand); ok {
+			wd = workdir(wd, expand(w.Path))
 		}
-	}
+	})
 	return wd
 }
 
-// Env returns the environment the image's ENV instructions set, expanded
-// as BuildKit expands them; a value that needs a variable the Dockerfile
-// does not set (a build argument) is left out.
-func (img *Image) Env() map[string]string {
+// steps calls visit with every instruction of the image's lineage, in
+// order, and a function that expands a word as BuildKit would there: with
+// the ARG defaults and ENV values set before it ($APP_ROOT). A word that
+// needs a variable the Dockerfile does not set comes back as written. It
+// returns the container's environment (ENV, not ARG) at the end, where
+// its values are known.
+func (img *Image) steps(visit func(in *dockerfile.Instruction, expand func(string) string)) imageEnv {
 	env := imageEnv{"PATH": strings.Join(defaultPath, ":")}
 	lex := shell.NewLex('\\')
+	process := func(word string) (string, bool) {
+		miss := imageEnv{}
+		v, _, err := lex.ProcessWord(word, env.recording(miss))
+		return v, err == nil && len(miss) == 0
+	}
+	expand := func(word string) string {
+		if v, ok := process(word); ok {
+			return v
+		}
+		return word
+	}
+	runtime := imageEnv{"PATH": env["PATH"]} // what the container gets: ENV, not ARG
+	set := func(key, value string, target imageEnv) {
+		if v, ok := process(value); ok {
+			env[key], target[key] = v, v
+		} else {
+			// Computed from a build argument or another unknown.
+			delete(env, key)
+			delete(target, key)
+		}
+	}
 	for _, s := range img.lineage() {
 		for _, in := range s.Instructions {
-			c, ok := in.Command.(*instructions.EnvCommand)
-			if !ok {
-				continue
+			if visit != nil {
+				visit(in, expand)
 			}
-			for _, kv := range c.Env {
-				miss := imageEnv{}
-				v, _, err := lex.ProcessWord(kv.Value, env.recording(miss))
-				if err != nil || len(miss) > 0 {
-					delete(env, kv.Key)
-					continue
+			switch c := in.Command.(type) {
+			case *instructions.EnvCommand:
+				for _, kv := range c.Env {
+					set(kv.Key, kv.Value, runtime)
 				}
-				env[kv.Key] = v
+			case *instructions.ArgCommand:
+				for _, kv := range c.Args {
+					if kv.Value != nil {
+						set(kv.Key, *kv.Value, imageEnv{})
+					}
+				}
 			}
 		}
 	}
-	return env
+	return runtime
+}
+
+// Env returns the environment the image's ENV and ARG instructions set,
+// expanded as BuildKit expands them; a value that needs a variable the
+// Dockerfile does not set (a build argument without default) is left out.
+func (img *Image) Env() map[string]string {
+	return img.steps(nil)
 }
 
 // imageEnv is an environment BuildKit's lexer reads.
@@ -122,34 +153,45 @@ func (img *Image) searchPath() []string {
 func (img *Image) Heredoc(p string) *dockerfile.Heredoc {
 	var last *dockerfile.Heredoc
 	wd := "/"
-	for _, s := range img.lineage() {
-		for _, in := range s.Instructions {
-			switch c := in.Command.(type) {
-			case *instructions.WorkdirCommand:
-				wd = workdir(wd, c.Path)
-			case *instructions.CopyCommand:
-				if in.Heredoc != nil && len(c.SourceContents) == 1 && len(c.SourcePaths) == 0 {
-					dest := c.DestPath
-					if !strings.HasPrefix(dest, "/") {
-						dest = path.Join(wd, dest)
-					}
-					if strings.HasSuffix(c.DestPath, "/") {
-						dest = path.Join(dest, c.SourceContents[0].Path)
-					}
-					if path.Clean(dest) == p {
-						last = in.Heredoc
-					}
-				} else if c.From == "" && len(copySources(&c.SourcesAndDest, wd, p)) > 0 {
-					last = nil
+	img.steps(func(in *dockerfile.Instruction, expand func(string) string) {
+		switch c := in.Command.(type) {
+		case *instructions.WorkdirCommand:
+			wd = workdir(wd, expand(c.Path))
+		case *instructions.CopyCommand:
+			sd := expanded(&c.SourcesAndDest, expand)
+			if in.Heredoc != nil && len(c.SourceContents) == 1 && len(c.SourcePaths) == 0 {
+				dest := sd.DestPath
+				if !strings.HasPrefix(dest, "/") {
+					dest = path.Join(wd, dest)
 				}
-			case *instructions.AddCommand:
-				if len(copySources(&c.SourcesAndDest, wd, p)) > 0 {
-					last = nil
+				if strings.HasSuffix(sd.DestPath, "/") {
+					dest = path.Join(dest, c.SourceContents[0].Path)
 				}
+				if path.Clean(dest) == p {
+					last = in.Heredoc
+				}
+			} else if c.From == "" && len(copySources(sd, wd, p)) > 0 {
+				last = nil
+			}
+		case *instructions.AddCommand:
+			if len(copySources(expanded(&c.SourcesAndDest, expand), wd, p)) > 0 {
+				last = nil
 			}
 		}
-	}
+	})
 	return last
+}
+
+// expanded is a COPY's or ADD's sources and destination with their
+// variables expanded.
+func expanded(sd *instructions.SourcesAndDest, expand func(string) string) *instructions.SourcesAndDest {
+	out := *sd
+	out.DestPath = expand(sd.DestPath)
+	out.SourcePaths = make([]string, len(sd.SourcePaths))
+	for i, src := range sd.SourcePaths {
+		out.SourcePaths[i] = expand(src)
+	}
+	return &out
 }
 
 // inline is the Dockerfile with everything but the here-document blanked,
@@ -180,43 +222,41 @@ func (img *Image) ContextSources(p string) []string {
 func (img *Image) contextSources(p string, depth int) []string {
 	var out []string
 	wd := "/"
-	for _, s := range img.lineage() {
-		for _, in := range s.Instructions {
-			var sd *instructions.SourcesAndDest
-			var from *dockerfile.Stage
-			switch c := in.Command.(type) {
-			case *instructions.WorkdirCommand:
-				wd = workdir(wd, c.Path)
-			case *instructions.CopyCommand:
-				switch {
-				case c.From == "":
-					sd = &c.SourcesAndDest
-				case img.file != nil && depth < 4:
-					if from = img.file.Stage(c.From); from != nil {
-						sd = &c.SourcesAndDest
-					}
-				}
-			case *instructions.AddCommand:
+	img.steps(func(in *dockerfile.Instruction, expand func(string) string) {
+		var sd *instructions.SourcesAndDest
+		var from *dockerfile.Stage
+		switch c := in.Command.(type) {
+		case *instructions.WorkdirCommand:
+			wd = workdir(wd, expand(c.Path))
+		case *instructions.CopyCommand:
+			switch {
+			case c.From == "":
 				sd = &c.SourcesAndDest
-			}
-			if sd == nil {
-				continue
-			}
-			srcs := copySources(sd, wd, p)
-			if from != nil {
-				// What another stage holds at those paths came from the
-				// build context through that stage's own copies.
-				stage := resolve(from)
-				stage.file = img.file
-				var ctx []string
-				for _, src := range srcs {
-					ctx = append(ctx, stage.contextSources("/"+src, depth+1)...)
+			case img.file != nil && depth < 4:
+				if from = img.file.Stage(c.From); from != nil {
+					sd = &c.SourcesAndDest
 				}
-				srcs = ctx
 			}
-			out = append(srcs, out...)
+		case *instructions.AddCommand:
+			sd = &c.SourcesAndDest
 		}
-	}
+		if sd == nil {
+			return
+		}
+		srcs := copySources(expanded(sd, expand), wd, p)
+		if from != nil {
+			// What another stage holds at those paths came from the build
+			// context through that stage's own copies.
+			stage := resolve(from)
+			stage.file = img.file
+			var ctx []string
+			for _, src := range srcs {
+				ctx = append(ctx, stage.contextSources("/"+src, depth+1)...)
+			}
+			srcs = ctx
+		}
+		out = append(srcs, out...)
+	})
 	return out
 }
 

@@ -53,8 +53,9 @@ COPY . .
 // BuildKit expands it.
 func TestStageCopiesAndEnv(t *testing.T) {
 	src := `FROM ruby:3.4-slim AS base
+ARG APP_ROOT=/rails
 WORKDIR /app
-WORKDIR /rails
+WORKDIR $APP_ROOT
 
 FROM base AS build
 COPY . .
@@ -88,6 +89,9 @@ CMD ["start.sh"]
 	env := img.Env()
 	if env["PATH"] != "/rails/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" || env["RAILS_ENV"] != "production" {
 		t.Errorf("env = %v", env)
+	}
+	if _, ok := env["APP_ROOT"]; ok {
+		t.Errorf("an ARG is for the build, not the container: %v", env)
 	}
 	if _, ok := env["GEMS"]; ok {
 		t.Errorf("a value built from a variable the Dockerfile does not set is not known: %v", env)

@@ -29,8 +29,14 @@ var StopTimeoutTooShort = &lint.Rule{
 
 func checkStopTimeoutTooShort(p *lint.Pass) {
 	for _, t := range p.File.Targets {
-		if t.Chain != nil && t.Chain.Procfile != nil {
-			checkManagerTimeout(p, t)
+		if t.Chain == nil {
+			continue
+		}
+		checkManagerTimeout(p, t, t.Chain)
+		for _, s := range t.Chain.Scripts {
+			for _, c := range s.PathChains {
+				checkManagerTimeout(p, t, c)
+			}
 		}
 	}
 	for _, t := range p.File.Targets {
@@ -172,8 +178,11 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 // checkManagerTimeout checks the processes a manager such as foreman starts
 // from a Procfile: after passing SIGTERM on, it waits its own timeout (-t),
 // then SIGKILLs them, whatever the platform allows.
-func checkManagerTimeout(p *lint.Pass, t *lint.Target) {
-	m := t.Chain.Worker
+func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
+	if c.Procfile == nil {
+		return
+	}
+	m := c.Worker
 	wait, flag := m.Spec.DefaultTimeout, fmt.Sprintf("its default %s", m.Spec.TimeoutFlags[0])
 	switch {
 	case m.TimeoutSet && !m.TimeoutKnown:
@@ -181,7 +190,7 @@ func checkManagerTimeout(p *lint.Pass, t *lint.Target) {
 	case m.TimeoutSet:
 		wait, flag = m.Timeout, fmt.Sprintf("%q", m.TimeoutFlag)
 	}
-	pf, margin := t.Chain.Procfile, p.Options.StopMargin
+	pf, margin := c.Procfile, p.Options.StopMargin
 	for _, proc := range pf.Processes {
 		w := proc.Chain.Worker
 		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet {

@@ -124,8 +124,10 @@ type Script struct {
 	// long-running program or another script: the walk goes on there.
 	Starts bool
 	// Paths are the hand-overs of a script whose work starts in several
-	// branches (case arms, if branches); the walk does not go on past it.
-	Paths []shell.Result
+	// branches (case arms, if branches); the walk does not go on past it,
+	// but PathChains walk each path that names its command.
+	Paths      []shell.Result
+	PathChains []*Chain
 }
 
 // Handovers returns the script's hand-overs: its paths, or its one result.
@@ -354,6 +356,12 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 		s.Paths = parsed.AnalyzeFilePaths(foreground)
 		if len(s.Paths) > 1 {
 			s.Starts = true
+			// Each path is walked on its own, for what it starts.
+			for _, r := range s.Paths {
+				if !startsAllArgs(r.Main) {
+					s.PathChains = append(s.PathChains, Walk(words(r.Main), opt))
+				}
+			}
 			return
 		}
 	}
