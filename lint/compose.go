@@ -95,5 +95,5 @@ func (t *Target) walkRun(opt *Options) {
 		return
 	}
 	sh := imageShell(r.image, opt)
-	t.Chain = chain.Walk(argv, walkOptions(sh, r.platformInit, t.Env, nil))
+	t.Chain = chain.Walk(argv, walkOptions(sh, r.platformInit, fixedEnv(t.Env), nil))
 }

@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
@@ -67,7 +68,7 @@ func (l *Linter) withImage(t *Target) {
 		}
 		if t.Chain != nil && l.FS != nil {
 			sh := imageShell(r.image, &l.Options)
-			t.Chain = chain.Walk(t.Chain.Argv, walkOptions(sh, r.platformInit, t.Env, l.anyImageScripts()))
+			t.Chain = chain.Walk(t.Chain.Argv, walkOptions(sh, r.platformInit, fixedEnv(t.Env), l.anyImageScripts()))
 		}
 		return
 	}
@@ -82,7 +83,7 @@ func (l *Linter) withImage(t *Target) {
 	if len(argv) == 0 {
 		return
 	}
-	opt := walkOptions(img.Shell, r.platformInit, withEnv(img.Env(), t.Env), l.imageScripts(img, ctx, l.display(df)))
+	opt := walkOptions(img.Shell, r.platformInit, sync.OnceValue(func() map[string]string { return withEnv(img.Env(), t.Env) }), l.imageScripts(img, ctx, l.display(df)))
 	opt.File = l.imageFiles(img, ctx)
 	t.Chain = chain.Walk(argv, opt)
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointKnown()
@@ -123,7 +124,7 @@ func withKnownImage(t *Target, ref catalog.ImageRef, opt *Options) {
 		return
 	}
 	sh := imageShell(r.image, opt)
-	t.Chain = chain.Walk(argv, walkOptions(sh, r.platformInit, t.Env, nil))
+	t.Chain = chain.Walk(argv, walkOptions(sh, r.platformInit, fixedEnv(t.Env), nil))
 }
 
 // run is what a platform file says of how a container starts, for
@@ -168,7 +169,7 @@ func (l *Linter) withScripts(t *Target, dir, name string) {
 		return
 	}
 	t.Context = dir
-	opt := walkOptions(t.Image.Shell, "", t.Image.Env(), l.imageScripts(t.Image, dir, name))
+	opt := walkOptions(t.Image.Shell, "", sync.OnceValue(t.Image.Env), l.imageScripts(t.Image, dir, name))
 	opt.ImageMain, opt.File = true, l.imageFiles(t.Image, dir)
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
@@ -189,7 +190,7 @@ func stageTarget(df *dockerfile.File, final *dockerfile.Stage, name string, o *O
 	img.src, img.file = df.Lines.Bytes(), df
 	img.Shell = imageShell(img.BaseImage, o)
 	t := &Target{Name: name, Image: img, Anchor: final.From.Span, EntrypointUnknown: !img.EntrypointKnown()}
-	opt := walkOptions(img.Shell, "", img.Env(), nil)
+	opt := walkOptions(img.Shell, "", sync.OnceValue(img.Env), nil)
 	var argv []chain.Arg
 	for _, st := range []*Setting{img.Entrypoint, img.Cmd} {
 		if st == nil {
@@ -266,7 +267,7 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 		image = *c.Def.Image
 	}
 	sh := imageShell(image, o)
-	opt := walkOptions(sh, "", t.Env, nil)
+	opt := walkOptions(sh, "", fixedEnv(t.Env), nil)
 	if c.InitProcessEnabled() {
 		opt.PlatformInit = "initProcessEnabled"
 	}
@@ -288,8 +289,13 @@ func arrayArgs(lines *source.Lines, n *jsonpos.Node) []chain.Arg {
 
 // walkOptions are the options of a chain walk in an image whose /bin/sh is
 // sh, with the container's environment and the image's scripts.
-func walkOptions(sh chain.BinSh, platformInit string, env map[string]string, scripts func(string) (*chain.ScriptFile, bool)) chain.Options {
+func walkOptions(sh chain.BinSh, platformInit string, env func() map[string]string, scripts func(string) (*chain.ScriptFile, bool)) chain.Options {
 	return chain.Options{Sh: sh.Dialect, ShWhy: sh.Why, ShAssumed: sh.Assumed, PlatformInit: platformInit, Env: env, Script: scripts}
+}
+
+// fixedEnv is an environment already at hand.
+func fixedEnv(env map[string]string) func() map[string]string {
+	return func() map[string]string { return env }
 }
 
 // withEnv is the image's environment with the container's over it.

@@ -159,9 +159,9 @@ type Options struct {
 	// ImageMain is true for an image's own ENTRYPOINT and CMD: the last
 	// command of a script they run is the process the container lives on.
 	ImageMain bool
-	// Env is the container's environment, for the parameters scripts
-	// expand ($SIDEKIQ_TIMEOUT).
-	Env map[string]string
+	// Env returns the container's environment, for the parameters scripts
+	// expand ($SIDEKIQ_TIMEOUT); it is asked only when a word needs it.
+	Env func() map[string]string
 	// File returns a file the image holds at a path (relative to the
 	// WORKDIR, or absolute), such as a Procfile; nil reads none.
 	File func(path string) (*ScriptFile, bool)
@@ -436,7 +436,7 @@ func (c *Chain) scriptStartsWork(f *ScriptFile, opt Options, depth int) bool {
 
 // fileWords turns a command of a script file into chain arguments that
 // point into the file; lines may be nil where no span is needed.
-func fileWords(cmd *shell.Command, f *ScriptFile, lines *source.Lines, env map[string]string) []Arg {
+func fileWords(cmd *shell.Command, f *ScriptFile, lines *source.Lines, env func() map[string]string) []Arg {
 	out := make([]Arg, len(cmd.Args))
 	for i, w := range cmd.Args {
 		out[i] = Arg{File: f.Name}
@@ -529,7 +529,7 @@ func (sh *Shell) WithExec() (script string, ok bool) {
 
 // scriptArgs turns a -c script command into chain arguments, parameters
 // expanded from env; they all point at the script argument.
-func scriptArgs(cmd *shell.Command, script Arg, env map[string]string) []Arg {
+func scriptArgs(cmd *shell.Command, script Arg, env func() map[string]string) []Arg {
 	out := make([]Arg, len(cmd.Args))
 	for i, w := range cmd.Args {
 		out[i] = Arg{Span: script.Span, File: script.File}
@@ -539,8 +539,12 @@ func scriptArgs(cmd *shell.Command, script Arg, env map[string]string) []Arg {
 }
 
 // expandWord is a word's value, and whether it stays unknown.
-func expandWord(w shell.Word, env map[string]string) (string, bool) {
-	v, ok := w.Expand(env)
+func expandWord(w shell.Word, env func() map[string]string) (string, bool) {
+	if w.Literal || env == nil {
+		v, ok := w.Expand(nil)
+		return v, !ok
+	}
+	v, ok := w.Expand(env())
 	return v, !ok
 }
 
