@@ -124,13 +124,16 @@ func (p *Program) Daemonizes(args []string) bool {
 // Programs is the program catalog, in the order of programs.yaml. The
 // data is compiled in (catalog_data.go, which go test ./catalog -update
 // writes from the YAML), so that no run pays for parsing it.
-var Programs = func() []*Program {
-	out := make([]*Program, len(programs))
-	for i := range programs {
-		out[i] = &programs[i]
+var Programs = pointers(programs)
+
+// pointers returns a pointer to each element of s, in order.
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
 	}
 	return out
-}()
+}
 
 // byMatch indexes Programs by each name in their match lists, in file
 // order, since lookups run for every word of every command.

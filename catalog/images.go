@@ -40,13 +40,7 @@ type Variant struct {
 
 // Images is the image catalog, in the order of images.yaml, compiled in
 // like Programs.
-var Images = func() []*Image {
-	out := make([]*Image, len(images))
-	for i := range images {
-		out[i] = &images[i]
-	}
-	return out
-}()
+var Images = pointers(images)
 
 // mirrors are registry prefixes under which Docker Hub's official images
 // are pulled unchanged.

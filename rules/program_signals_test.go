@@ -80,12 +80,7 @@ func TestProgramsAsPID1(t *testing.T) {
 	for i, row := range programRows {
 		o := outcomes[i]
 		t.Run(strings.Join(row.argv, " "), func(t *testing.T) {
-			switch {
-			case o.missing != "":
-				t.Skipf("%s is not installed", o.missing)
-			case o.err != nil:
-				t.Fatal(o.err)
-			}
+			measured(t, o.missing, o.err)
 			if o.alive != row.alive || o.worker != row.worker {
 				t.Errorf("measured pid1 alive=%v worker=%q, the table says alive=%v worker=%q", o.alive, o.worker, row.alive, row.worker)
 			}

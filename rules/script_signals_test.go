@@ -120,12 +120,7 @@ func TestScriptFilesAsPID1(t *testing.T) {
 	for i, row := range scriptRows {
 		o := outcomes[i]
 		t.Run(scriptRowName(row.shell, row.script), func(t *testing.T) {
-			switch {
-			case o.missing != "":
-				t.Skipf("%s is not installed", o.missing)
-			case o.err != nil:
-				t.Fatal(o.err)
-			}
+			measured(t, o.missing, o.err)
 			if verdict := shellSaysDrains(t, row.script); o.drained != verdict {
 				t.Errorf("measured drains=%v, parser/shell says drains=%v", o.drained, verdict)
 			}

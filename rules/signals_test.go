@@ -218,12 +218,7 @@ func TestSignalTableAsPID1(t *testing.T) {
 	for i, row := range signalRows {
 		o := outcomes[i]
 		t.Run(strings.Join(row.argv, " "), func(t *testing.T) {
-			switch {
-			case o.missing != "":
-				t.Skipf("%s is not installed", o.missing)
-			case o.err != nil:
-				t.Fatal(o.err)
-			}
+			measured(t, o.missing, o.err)
 			if rule := ruleSaysDrains(t, o.argv); o.drained != rule {
 				t.Errorf("measured drains=%v, rules say drains=%v", o.drained, rule)
 			}
@@ -314,5 +309,17 @@ func needPIDNamespace(t *testing.T) {
 	}
 	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
 		t.Skipf("cannot create a PID namespace here (unshare: %v)", err)
+	}
+}
+
+// measured skips a row whose program is not installed and fails one whose
+// run went wrong, before its outcome is compared.
+func measured(t *testing.T, missing string, err error) {
+	t.Helper()
+	switch {
+	case missing != "":
+		t.Skipf("%s is not installed", missing)
+	case err != nil:
+		t.Fatal(err)
 	}
 }
