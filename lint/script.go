@@ -53,17 +53,26 @@ func (l *Linter) imageScripts(img *Image, ctx, dockerfile string) func(string) (
 				}
 				return &chain.ScriptFile{Name: dockerfile, Src: img.inline(hd), Inline: true, Path: inImage}, true
 			}
-			for _, rel := range img.ContextSources(inImage) {
-				for _, dir := range []string{ctx, "."} {
-					name := path.Clean(path.Join(dir, rel))
-					if src, ok := l.readRoot(name); ok && isShellScript(rel, src) {
-						return &chain.ScriptFile{Name: l.display(name), Src: src, Path: inImage}, true
-					}
-				}
+			if f, ok := l.contextFile(img, ctx, inImage, isShellScript); ok {
+				return f, true
 			}
 		}
 		return nil, false
 	}
+}
+
+// contextFile reads the file the build context at ctx (else the lint
+// root) copies to inImage, the first reading accept takes.
+func (l *Linter) contextFile(img *Image, ctx, inImage string, accept func(rel string, src []byte) bool) (*chain.ScriptFile, bool) {
+	for _, rel := range img.ContextSources(inImage) {
+		for _, dir := range []string{ctx, "."} {
+			name := path.Clean(path.Join(dir, rel))
+			if src, ok := l.readRoot(name); ok && accept(rel, src) {
+				return &chain.ScriptFile{Name: l.display(name), Src: src, Path: inImage}, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // imageFiles resolves a path in img (relative to its WORKDIR, or absolute)
@@ -77,15 +86,7 @@ func (l *Linter) imageFiles(img *Image, ctx string) func(string) (*chain.ScriptF
 		if !strings.HasPrefix(p, "/") {
 			p = path.Join(img.Workdir(), p)
 		}
-		for _, rel := range img.ContextSources(path.Clean(p)) {
-			for _, dir := range []string{ctx, "."} {
-				name := path.Clean(path.Join(dir, rel))
-				if src, ok := l.readRoot(name); ok {
-					return &chain.ScriptFile{Name: l.display(name), Src: src, Path: p}, true
-				}
-			}
-		}
-		return nil, false
+		return l.contextFile(img, ctx, path.Clean(p), func(string, []byte) bool { return true })
 	}
 }
 

@@ -113,11 +113,7 @@ func TestProgramsAsPID1(t *testing.T) {
 // program exec'd the stub).
 func probeProgram(dir string, argv []string, drain int) (alive bool, worker, comm string, err error) {
 	state := filepath.Join(dir, "state")
-	stub := fmt.Sprintf(`#!/bin/bash
-trap 'echo got-term > %[1]s; sleep %[2]d; echo drained > %[1]s; exit 0' TERM
-echo running > %[1]s
-while :; do sleep 0.1; done
-`, state, drain)
+	stub := workerStub(state, drain)
 	hasWorker := slices.Contains(argv, "WORKER")
 	if hasWorker {
 		if err := os.WriteFile(filepath.Join(dir, "worker"), []byte(stub), 0o755); err != nil {

@@ -236,11 +236,7 @@ const pid1Parallel = 16
 
 func runAsPID1(dir string, argv []string) (bool, error) {
 	state := filepath.Join(dir, "state")
-	stub := fmt.Sprintf(`#!/bin/bash
-trap 'echo got-term > %[1]s; sleep %[2]d; echo drained > %[1]s; exit 0' TERM
-echo running > %[1]s
-while :; do sleep 0.1; done
-`, state, drainSeconds)
+	stub := workerStub(state, drainSeconds)
 	if err := os.WriteFile(filepath.Join(dir, "sidekiq"), []byte(stub), 0o755); err != nil {
 		return false, err
 	}
@@ -322,4 +318,14 @@ func measured(t *testing.T, missing string, err error) {
 	case err != nil:
 		t.Fatal(err)
 	}
+}
+
+// workerStub is a worker that traps TERM and drains for drain seconds,
+// recording in the file state "running", "got-term" or "drained".
+func workerStub(state string, drain int) string {
+	return fmt.Sprintf(`#!/bin/bash
+trap 'echo got-term > %[1]s; sleep %[2]d; echo drained > %[1]s; exit 0' TERM
+echo running > %[1]s
+while :; do sleep 0.1; done
+`, state, drain)
 }
