@@ -51,10 +51,19 @@ type Program struct {
 	DefaultTimeout int      `yaml:"default_timeout"`
 	Unbounded      bool     `yaml:"unbounded"`
 	Jobs           bool     `yaml:"jobs"`
-	// Procfile is the Procfile a manager starts unless one of ProcfileFlags
-	// names another.
-	Procfile      string   `yaml:"procfile"`
-	ProcfileFlags []string `yaml:"procfile_flags"`
+	// Manages is the kind of file that lists the processes a manager
+	// starts: "procfile" or "supervisord".
+	Manages string `yaml:"manages"`
+	// Config are the files the manager reads, in its search order, unless
+	// one of ConfigFlags names another.
+	Config      []string `yaml:"config"`
+	ConfigFlags []string `yaml:"config_flags"`
+	// Sends is the signal a manager sends its processes to stop them.
+	Sends string `yaml:"sends"`
+	// Packaged are configuration files that distribution packages install
+	// with the manager, for images that run one the build context does not
+	// hold.
+	Packaged []Packaged `yaml:"packaged"`
 	// FileRunsLong: a runtime given a program file runs it until stopped.
 	FileRunsLong bool `yaml:"file_runs_long"`
 	// DaemonizesUnless: the program forks into the background and returns
@@ -67,6 +76,14 @@ type Program struct {
 	Assignments      bool     `yaml:"assignments"`
 	Subcommand       string   `yaml:"subcommand"`
 	Source           string   `yaml:"source"`
+}
+
+// Packaged is a configuration file a distribution package installs.
+type Packaged struct {
+	Path string `yaml:"path"`
+	// Includes are the patterns its [include] section names.
+	Includes []string `yaml:"includes"`
+	Source   string   `yaml:"source"`
 }
 
 // LongRunning reports whether the program, run with args, keeps running

@@ -260,6 +260,73 @@ func (img *Image) contextSources(p string, depth int) []string {
 	return out
 }
 
+// CopiedNames returns the names of the files that COPY and ADD of the
+// image's lineage put directly in the image directory dir, given a lister
+// of build-context directories (directory names end in "/"). Names may
+// repeat; copies from other stages and URLs are not followed.
+func (img *Image) CopiedNames(dir string, list func(dir string) []string) []string {
+	var out []string
+	files := func(ctxDir string) {
+		for _, e := range list(ctxDir) {
+			if !strings.HasSuffix(e, "/") {
+				out = append(out, e)
+			}
+		}
+	}
+	wd := "/"
+	img.steps(func(in *dockerfile.Instruction, expand func(string) string) {
+		var sd *instructions.SourcesAndDest
+		switch c := in.Command.(type) {
+		case *instructions.WorkdirCommand:
+			wd = workdir(wd, expand(c.Path))
+		case *instructions.CopyCommand:
+			if c.From == "" {
+				sd = &c.SourcesAndDest
+			}
+		case *instructions.AddCommand:
+			sd = &c.SourcesAndDest
+		}
+		if sd == nil {
+			return
+		}
+		sd = expanded(sd, expand)
+		dest := path.Clean(workdir(wd, sd.DestPath))
+		intoDir := strings.HasSuffix(sd.DestPath, "/") || len(sd.SourcePaths) > 1
+		for _, src := range sd.SourcePaths {
+			if strings.Contains(src, "://") {
+				continue
+			}
+			src = path.Clean(strings.TrimPrefix(src, "/"))
+			entries := list(path.Dir(src))
+			isDir := src == "." || slices.Contains(entries, path.Base(src)+"/")
+			switch {
+			case strings.ContainsAny(path.Base(src), "*?["):
+				if dest == dir {
+					for _, e := range entries {
+						if ok, _ := path.Match(path.Base(src), e); ok {
+							out = append(out, e)
+						}
+					}
+				}
+			case isDir && dest == dir:
+				files(src)
+			case isDir:
+				// A subdirectory of what is copied lands in dir.
+				if rel, ok := strings.CutPrefix(dir, strings.TrimSuffix(dest, "/")+"/"); ok {
+					files(path.Join(src, rel))
+				}
+			case dest == dir:
+				// Into dir, which the image holds as a directory even
+				// when the destination has no trailing slash.
+				out = append(out, path.Base(src))
+			case !intoDir && path.Dir(dest) == dir:
+				out = append(out, path.Base(dest))
+			}
+		}
+	})
+	return out
+}
+
 // workdir is the WORKDIR after WORKDIR dir: an absolute one replaces it.
 func workdir(wd, dir string) string {
 	if strings.HasPrefix(dir, "/") {

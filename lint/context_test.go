@@ -100,3 +100,31 @@ CMD ["start.sh"]
 		t.Errorf("PATH lookup starts at %q", got)
 	}
 }
+
+func TestCopiedNames(t *testing.T) {
+	src := `FROM php:8.3-fpm
+WORKDIR /etc/supervisor
+COPY supervisor/app.conf conf.d/app.conf
+COPY supervisor/worker.conf /etc/supervisor/conf.d
+COPY supervisor/ /etc/supervisor/
+COPY extra/*.conf conf.d/
+COPY web.conf /etc/nginx/conf.d/
+`
+	f, errs := Parse("Dockerfile", []byte(src), Dockerfile)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	ctx := map[string][]string{
+		".":                 {"supervisor/", "extra/", "web.conf"},
+		"supervisor":        {"app.conf", "worker.conf", "conf.d/", "supervisord.conf"},
+		"supervisor/conf.d": {"queue.conf"},
+		"extra":             {"a.conf", "b.ini"},
+	}
+	got := f.Targets[0].Image.CopiedNames("/etc/supervisor/conf.d", func(dir string) []string { return ctx[dir] })
+	slices.Sort(got)
+	// A file, a file into an existing directory, a directory's
+	// subdirectory, and a wildcard; the nginx conf lands elsewhere.
+	if want := []string{"a.conf", "app.conf", "queue.conf", "worker.conf"}; !slices.Equal(got, want) {
+		t.Errorf("CopiedNames = %q, want %q", got, want)
+	}
+}

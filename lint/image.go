@@ -84,7 +84,7 @@ func (l *Linter) withImage(t *Target) {
 		return
 	}
 	opt := walkOptions(img.Shell, r.platformInit, sync.OnceValue(func() map[string]string { return withEnv(img.Env(), t.Env) }), l.imageScripts(img, ctx, l.display(df)))
-	opt.File = l.imageFiles(img, ctx)
+	opt.File, opt.Glob = l.imageFiles(img, ctx), l.imageGlob(img, ctx)
 	t.Chain = chain.Walk(argv, opt)
 	t.EntrypointUnknown = !r.entrySet && !img.EntrypointKnown()
 	t.Dockerfile = df
@@ -170,7 +170,7 @@ func (l *Linter) withScripts(t *Target, dir, name string) {
 	}
 	t.Context = dir
 	opt := walkOptions(t.Image.Shell, "", sync.OnceValue(t.Image.Env), l.imageScripts(t.Image, dir, name))
-	opt.ImageMain, opt.File = true, l.imageFiles(t.Image, dir)
+	opt.ImageMain, opt.File, opt.Glob = true, l.imageFiles(t.Image, dir), l.imageGlob(t.Image, dir)
 	t.Chain = chain.Walk(t.Chain.Argv, opt)
 	for _, st := range []*Setting{t.Image.Entrypoint, t.Image.Cmd} {
 		if st != nil && st.Chain != nil {

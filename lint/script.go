@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -87,6 +88,64 @@ func (l *Linter) imageFiles(img *Image, ctx string) func(string) (*chain.ScriptF
 			p = path.Join(img.Workdir(), p)
 		}
 		return l.contextFile(img, ctx, path.Clean(p), func(string, []byte) bool { return true })
+	}
+}
+
+// imageGlob resolves an absolute pattern whose last element may hold
+// wildcards (/etc/supervisor/conf.d/*.conf) to the files the build context
+// at ctx (else the lint root) copies into img there, in name order.
+func (l *Linter) imageGlob(img *Image, ctx string) func(string) []*chain.ScriptFile {
+	if l.FS == nil {
+		return nil
+	}
+	return func(pattern string) []*chain.ScriptFile {
+		dir := path.Dir(pattern)
+		if !strings.HasPrefix(pattern, "/") || strings.ContainsAny(dir, "*?[") {
+			return nil
+		}
+		var names []string
+		for _, name := range img.CopiedNames(dir, l.listRoot(ctx)) {
+			if ok, _ := path.Match(path.Base(pattern), name); ok && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		var out []*chain.ScriptFile
+		for _, name := range names {
+			if f, ok := l.contextFile(img, ctx, path.Join(dir, name), func(string, []byte) bool { return true }); ok {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+}
+
+// listRoot returns a function that lists a directory of the build context
+// at ctx (else of the lint root): its files and its subdirectories, each
+// directory name ending in "/".
+func (l *Linter) listRoot(ctx string) func(dir string) []string {
+	return func(dir string) []string {
+		for _, base := range []string{ctx, "."} {
+			name := path.Clean(path.Join(base, dir))
+			if !fs.ValidPath(name) {
+				continue
+			}
+			entries, err := fs.ReadDir(l.FS, name)
+			if err != nil {
+				continue
+			}
+			out := make([]string, 0, len(entries))
+			for _, e := range entries {
+				switch {
+				case e.Type().IsRegular():
+					out = append(out, e.Name())
+				case e.IsDir():
+					out = append(out, e.Name()+"/")
+				}
+			}
+			return out
+		}
+		return nil
 	}
 }
 

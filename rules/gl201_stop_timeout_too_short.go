@@ -7,6 +7,7 @@ import (
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 )
 
@@ -40,68 +41,113 @@ func checkStopTimeoutTooShort(p *lint.Pass) {
 		}
 	}
 	for _, t := range p.File.Targets {
-		st := t.Stop
-		if st == nil || st.Unknown || t.Chain == nil || t.Chain.Worker == nil || !t.Chain.Worker.TimeoutKnown {
-			continue
+		if st := t.Stop; st != nil && !st.Unknown && t.Chain != nil {
+			checkPlatformTimeout(p, t)
 		}
-		w, margin := t.Chain.Worker, p.Options.StopMargin
-		timeout, which, related, ok := drainTime(p, t, w)
-		if !ok {
-			continue
-		}
-		need := timeout + margin
-		left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
-		if left >= need {
-			continue
-		}
-		// "stopTimeout 20 is less", "stopTimeout is not set, so ECS waits
-		// 30 s, less", "terminationGracePeriodSeconds 70 leaves 60 s after
-		// the preStop hook's 10 s, less"
-		at, what := t.Anchor, fmt.Sprintf("%s is not set, so %s waits %d s", st.Field, st.Platform, st.Seconds)
-		if st.Set {
-			at, what = st.Span, fmt.Sprintf("%s %s", st.Field, st.Value(st.Seconds))
-		}
-		switch {
-		case st.PreStop > 0 && st.Set:
-			what += fmt.Sprintf(" leaves %d s after the preStop hook's %d s,", left, st.PreStop)
-		case st.PreStop > 0:
-			what += fmt.Sprintf(", which leaves %d s after the preStop hook's %d s,", left, st.PreStop)
-		case st.Set:
-			what += " is"
-		default:
-			what += ","
-		}
-		consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, lostWork(w))
-		if w.Name == "sidekiq" {
-			consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
-		}
-		msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after SIGTERM, %s",
-			what, w.Name, which, margin, need, st.Platform, w.Name, left, consequence)
-		want := need + st.PreStop
-		suggestion := setting(t, st.Field, st.Value(want))
-		var fix *lint.Fix
-		if st.Edit != nil {
-			fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
-		}
-		if t.TaskDef != nil && want > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
-			lower := fargateMaxStopTimeout - margin
-			suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
-				w.Name, lower, setting(t, st.Field, st.Value(fargateMaxStopTimeout)))
-			fix = nil
-			if st.Edit != nil {
-				fix = lowerTimeoutFix(p.File, t, lower)
-			}
-		}
-		if t.Dockerfile != "" && t.SourceOf(w.Argv[0]) == nil {
-			if _, name, ok := p.ReadFile(t.Dockerfile); ok {
-				related = append(related, lint.Related{File: name, Span: w.Argv[0].Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
-			}
-		}
-		if st.PreStop > 0 {
-			related = append(related, lint.Related{File: p.File.Path, Span: st.PreStopSpan, Message: fmt.Sprintf("the preStop hook spends %d s of the grace period", st.PreStop)})
-		}
-		p.Add(lint.Finding{Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
 	}
+}
+
+// checkPlatformTimeout checks the platform's stop timeout against the
+// worker the container runs or, when it runs a process manager, against
+// the longest drain among the processes the manager passes the signal to.
+func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
+	st, margin := t.Stop, p.Options.StopMargin
+	var w *chain.Worker
+	var via *chain.Process
+	var timeout int
+	var which string
+	var related []lint.Related
+	if m := t.Chain.Managed; m != nil {
+		for _, proc := range m.Processes {
+			pw := proc.Chain.Worker
+			if pw == nil || !pw.TimeoutKnown || pw.Spec.Unbounded && !pw.TimeoutSet {
+				continue
+			}
+			if d, wh, rel, ok := drainTime(p, t, pw); ok && (w == nil || d > timeout) {
+				w, via, timeout, which, related = pw, proc, d, wh, rel
+			}
+		}
+	} else if cw := t.Chain.Worker; cw != nil && cw.TimeoutKnown {
+		d, wh, rel, ok := drainTime(p, t, cw)
+		if !ok {
+			return
+		}
+		w, timeout, which, related = cw, d, wh, rel
+	}
+	if w == nil {
+		return
+	}
+	need := timeout + margin
+	left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
+	if left >= need {
+		return
+	}
+	// "stopTimeout 20 is less", "stopTimeout is not set, so ECS waits
+	// 30 s, less", "terminationGracePeriodSeconds 70 leaves 60 s after
+	// the preStop hook's 10 s, less"
+	at, what := t.Anchor, fmt.Sprintf("%s is not set, so %s waits %d s", st.Field, st.Platform, st.Seconds)
+	if st.Set {
+		at, what = st.Span, fmt.Sprintf("%s %s", st.Field, st.Value(st.Seconds))
+	}
+	switch {
+	case st.PreStop > 0 && st.Set:
+		what += fmt.Sprintf(" leaves %d s after the preStop hook's %d s,", left, st.PreStop)
+	case st.PreStop > 0:
+		what += fmt.Sprintf(", which leaves %d s after the preStop hook's %d s,", left, st.PreStop)
+	case st.Set:
+		what += " is"
+	default:
+		what += ","
+	}
+	consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, lostWork(w))
+	if w.Name == "sidekiq" {
+		consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
+	}
+	name := w.Name
+	if via != nil {
+		name = fmt.Sprintf("%s (%s %s, %s)", w.Name, t.Chain.Worker.Name, via.Name, fileLine(via.File.Name, via.Span))
+	}
+	msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
+		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(via), consequence)
+	want := need + st.PreStop
+	suggestion := setting(t, st.Field, st.Value(want))
+	var fix *lint.Fix
+	if st.Edit != nil {
+		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
+	}
+	if t.TaskDef != nil && want > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
+		lower := fargateMaxStopTimeout - margin
+		suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
+			w.Name, lower, setting(t, st.Field, st.Value(fargateMaxStopTimeout)))
+		fix = nil
+		if st.Edit != nil && via == nil {
+			fix = lowerTimeoutFix(p.File, t, lower)
+		}
+	}
+	if via != nil {
+		related = append(related, lint.Related{File: via.File.Name, Span: via.Span, Message: fmt.Sprintf("%s starts %s here", t.Chain.Worker.Name, w.Name)})
+	} else if t.Dockerfile != "" && t.SourceOf(w.Argv[0]) == nil {
+		if _, name, ok := p.ReadFile(t.Dockerfile); ok {
+			related = append(related, lint.Related{File: name, Span: w.Argv[0].Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
+		}
+	}
+	if st.PreStop > 0 {
+		related = append(related, lint.Related{File: p.File.Path, Span: st.PreStopSpan, Message: fmt.Sprintf("the preStop hook spends %d s of the grace period", st.PreStop)})
+	}
+	p.Add(lint.Finding{Span: at, Message: msg, Suggestion: suggestion, Fix: fix, Related: related})
+}
+
+// stopSignalOf names the signal the worker gets: the manager's, for a
+// process a manager stops.
+func stopSignalOf(via *chain.Process) string {
+	if via != nil {
+		return via.Signal
+	}
+	return "SIGTERM"
+}
+
+func fileLine(name string, span source.Span) string {
+	return path.Base(name) + ":" + strconv.Itoa(span.Start.Line)
 }
 
 // drainTime is how long the worker may drain after SIGTERM and how that is
@@ -175,39 +221,48 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 	}
 }
 
-// checkManagerTimeout checks the processes a manager such as foreman starts
-// from a Procfile: after passing SIGTERM on, it waits its own timeout (-t),
-// then SIGKILLs them, whatever the platform allows.
+// checkManagerTimeout checks the processes a manager such as foreman or
+// supervisord starts: after passing the stop signal on, it waits its own
+// timeout (-t, stopwaitsecs), then SIGKILLs them, whatever the platform
+// allows.
 func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
-	if c.Procfile == nil {
+	if c.Managed == nil {
 		return
 	}
-	m := c.Worker
-	wait, flag := m.Spec.DefaultTimeout, fmt.Sprintf("its default %s", m.Spec.TimeoutFlags[0])
-	switch {
-	case m.TimeoutSet && !m.TimeoutKnown:
-		return // computed at deploy time
-	case m.TimeoutSet:
-		wait, flag = m.Timeout, fmt.Sprintf("%q", m.TimeoutFlag)
-	}
-	pf, margin := c.Procfile, p.Options.StopMargin
-	for _, proc := range pf.Processes {
-		w := proc.Chain.Worker
-		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet {
+	m, margin := c.Worker, p.Options.StopMargin
+	for _, proc := range c.Managed.Processes {
+		w, wait := proc.Chain.Worker, proc.Wait
+		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet || !wait.Known {
 			continue
 		}
 		drain, which, related, ok := drainTime(p, t, w)
-		if !ok || wait >= drain+margin {
+		if !ok || wait.Seconds >= drain+margin {
 			continue
 		}
-		at := m.Argv[0]
-		msg := fmt.Sprintf("%s gives the processes of %s %d s (%s) after passing on SIGTERM, less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s (%s) %d s after SIGTERM, %s",
-			m.Name, path.Base(pf.File.Name), wait, flag, w.Name, which, margin, drain+margin, m.Name, proc.Name, path.Base(pf.File.Name)+":"+strconv.Itoa(proc.Span.Start.Line), wait, lostWork(w))
-		related = append(related, lint.Related{File: pf.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)})
-		f := lint.Finding{Span: at.Span, Message: msg, Suggestion: fmt.Sprintf("pass %s %d to %s, and give the platform that much more", m.Spec.TimeoutFlags[0], drain+margin, m.Name), Related: related}
-		if at.File != "" {
-			f.File = at.File
+		msg := fmt.Sprintf("%s waits %d s (%s) for %s (%s) after %s, less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
+			m.Name, wait.Seconds, wait.Describe(), proc.Name, fileLine(proc.File.Name, proc.Span), proc.Signal,
+			w.Name, which, margin, drain+margin, m.Name, w.Name, wait.Seconds, proc.Signal, lostWork(w))
+		related = append(related, lint.Related{File: proc.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)})
+		f := lint.Finding{Span: proc.Anchor, File: proc.AnchorFile, Message: msg,
+			Suggestion: fmt.Sprintf("pass %s %d to %s, and give the platform that much more", wait.Setting, drain+margin, m.Name), Related: related}
+		if wait.Set {
+			f.Span, f.File = wait.Span, wait.File
+		}
+		if wait.Setting == "stopwaitsecs" {
+			f.Suggestion = fmt.Sprintf("set stopwaitsecs=%d in [program:%s], and give the container at least that long to stop", drain+margin, proc.Name)
+			f.Fix = stopWaitFix(proc, drain+margin)
 		}
 		p.Add(f)
 	}
+}
+
+// stopWaitFix sets a supervisord program's stopwaitsecs: in place where it
+// is written, else on a line of its own under the section header. It is
+// safe: the program only gets longer to finish.
+func stopWaitFix(proc *chain.Process, seconds int) *lint.Fix {
+	edit := lint.TextEdit{Span: source.Span{Start: proc.Anchor.End, End: proc.Anchor.End}, NewText: "\nstopwaitsecs=" + strconv.Itoa(seconds)}
+	if proc.Wait.Set {
+		edit = lint.TextEdit{Span: proc.Wait.Span, NewText: strconv.Itoa(seconds)}
+	}
+	return &lint.Fix{Description: fmt.Sprintf("Set stopwaitsecs to %d for [program:%s]", seconds, proc.Name), Safe: true, Edits: []lint.TextEdit{edit}}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/source"
-	"github.com/gracelint/gracelint/parser/procfile"
 	"github.com/gracelint/gracelint/parser/shell"
 )
 
@@ -55,9 +54,9 @@ type Chain struct {
 	Main []Arg
 	// Worker is the catalogued program Main runs, or nil.
 	Worker *Worker
-	// Procfile is the Procfile a process manager Worker starts, with the
-	// chain of each of its processes; nil when there is none to read.
-	Procfile *Procfile
+	// Managed are the processes a process manager Worker starts, read
+	// from its configuration; nil when there is none to read.
+	Managed *Managed
 
 	hops int // hops walked so far, for the Order of the next one
 }
@@ -165,6 +164,10 @@ type Options struct {
 	// File returns a file the image holds at a path (relative to the
 	// WORKDIR, or absolute), such as a Procfile; nil reads none.
 	File func(path string) (*ScriptFile, bool)
+	// Glob returns the files the image holds that match an absolute
+	// pattern, in name order, such as supervisord's conf.d/*.conf; nil
+	// reads none.
+	Glob func(pattern string) []*ScriptFile
 
 	managers int // process managers walked through, against Procfiles that start themselves
 }
@@ -262,67 +265,7 @@ func (c *Chain) walkRest(argv []Arg, opt Options, depth int, shellArg bool) {
 	}
 	c.Main = argv
 	c.Worker = FindWorker(argv)
-	c.followProcfile(opt)
-}
-
-// Procfile is the Procfile a process manager starts.
-type Procfile struct {
-	File      *ScriptFile
-	Processes []*Process
-}
-
-// Process is one process of a Procfile and its chain.
-type Process struct {
-	Name  string
-	Span  source.Span // the command, in the Procfile
-	Chain *Chain
-}
-
-// followProcfile reads the Procfile a manager such as foreman starts (-f,
-// else its default, relative to the WORKDIR) and walks each process. A
-// command with shell syntax runs under /bin/sh -c, as Ruby's Process.spawn
-// runs it; any other is split into words and run as is.
-func (c *Chain) followProcfile(opt Options) {
-	w := c.Worker
-	if w == nil || w.Spec.Procfile == "" || opt.File == nil || opt.managers >= 2 {
-		return
-	}
-	name := w.Spec.Procfile
-	args := Values(w.Argv)
-	for i, a := range args {
-		for _, flag := range w.Spec.ProcfileFlags {
-			switch {
-			case a == flag && i+1 < len(args):
-				name = args[i+1]
-			case strings.HasPrefix(a, flag+"="):
-				name = a[len(flag)+1:]
-			}
-		}
-	}
-	f, ok := opt.File(name)
-	if !ok {
-		return
-	}
-	lines := source.NewLines(f.Src)
-	pf := &Procfile{File: f}
-	child := opt
-	child.ImageMain = false
-	child.managers++
-	for _, e := range procfile.Parse(f.Src) {
-		span := lines.Span(e.Start, e.End)
-		var argv []Arg
-		if words, ok := shell.PlainFields(e.Command); ok {
-			for _, w := range words {
-				argv = append(argv, Arg{Value: w, Span: span, File: f.Name})
-			}
-		} else {
-			for _, w := range []string{"/bin/sh", "-c", e.Command} {
-				argv = append(argv, Arg{Value: w, Span: span, File: f.Name})
-			}
-		}
-		pf.Processes = append(pf.Processes, &Process{Name: e.Name, Span: span, Chain: Walk(argv, child)})
-	}
-	c.Procfile = pf
+	c.followManaged(opt)
 }
 
 // followScript walks a script file to the command it hands over to: "$@"

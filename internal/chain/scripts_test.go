@@ -1,6 +1,9 @@
 package chain
 
 import (
+	"fmt"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -106,11 +109,11 @@ func TestFollowProcfile(t *testing.T) {
 		return &ScriptFile{Name: name, Src: []byte(src)}, ok
 	}
 	c := Walk(argv("foreman", "start"), Options{File: file})
-	if c.Procfile == nil || len(c.Procfile.Processes) != 3 {
-		t.Fatalf("procfile = %+v", c.Procfile)
+	if c.Managed == nil || len(c.Managed.Processes) != 3 {
+		t.Fatalf("procfile = %+v", c.Managed)
 	}
 	var got []string
-	for _, p := range c.Procfile.Processes {
+	for _, p := range c.Managed.Processes {
 		w := ""
 		if p.Chain.Worker != nil {
 			w = p.Chain.Worker.Name
@@ -128,7 +131,70 @@ func TestFollowProcfile(t *testing.T) {
 	}
 	// A Procfile that starts its own manager again is read twice at most.
 	c = Walk(argv("foreman", "start", "-f", "Procfile.loop"), Options{File: file})
-	if c.Procfile == nil || c.Procfile.Processes[0].Chain.Procfile == nil || c.Procfile.Processes[0].Chain.Procfile.Processes[0].Chain.Procfile != nil {
+	if c.Managed == nil || c.Managed.Processes[0].Chain.Managed == nil || c.Managed.Processes[0].Chain.Managed.Processes[0].Chain.Managed != nil {
 		t.Errorf("a self-starting Procfile must stop after two managers")
+	}
+}
+
+func TestFollowSupervisord(t *testing.T) {
+	files := map[string]string{
+		"/etc/supervisord.conf":      "[supervisord]\nnodaemon=true\n[include]\nfiles = %(here)s/conf.d/*.conf extra/*.ini\n",
+		"/etc/conf.d/a.conf":         "[program:worker]\ncommand=bundle exec sidekiq -t %(ENV_TIMEOUT)s\nstopsignal=TERM\nstopwaitsecs=20\n",
+		"/etc/conf.d/b.conf":         "[program:web]\ncommand=/usr/sbin/nginx -g 'daemon off;'\nstopsignal=quit\n[program:late]\ncommand=%(ENV_UNSET)s\n",
+		"/etc/extra/c.ini":           "[program:jobs]\ncommand=php artisan queue:work\n",
+		"/etc/supervisor/conf.d/app": "[program:app]\ncommand=gunicorn app:app\n",
+	}
+	file := func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		return &ScriptFile{Name: strings.TrimPrefix(name, "/"), Src: []byte(src), Path: name}, ok
+	}
+	glob := func(pattern string) []*ScriptFile {
+		var out []*ScriptFile
+		for name := range files {
+			if ok, _ := path.Match(pattern, name); ok {
+				f, _ := file(name)
+				out = append(out, f)
+			}
+		}
+		slices.SortFunc(out, func(a, b *ScriptFile) int { return strings.Compare(a.Path, b.Path) })
+		return out
+	}
+	env := func() map[string]string { return map[string]string{"TIMEOUT": "15"} }
+	describe := func(c *Chain) string {
+		if c.Managed == nil {
+			return "none"
+		}
+		var got []string
+		for _, p := range c.Managed.Processes {
+			w := "?"
+			if p.Chain.Worker != nil {
+				w = p.Chain.Worker.Name
+				if p.Chain.Worker.TimeoutSet {
+					w += fmt.Sprintf("(%d)", p.Chain.Worker.Timeout)
+				}
+			}
+			got = append(got, fmt.Sprintf("%s=%s %s %d", p.Name, w, p.Signal, p.Wait.Seconds))
+		}
+		return strings.Join(got, ", ")
+	}
+	c := Walk(argv("supervisord", "-n", "-c", "/etc/supervisord.conf"), Options{File: file, Glob: glob, Env: env})
+	// A program whose command needs a variable nobody sets is left out;
+	// includes are relative to the including file.
+	if got, want := describe(c), "worker=sidekiq(15) SIGTERM 20, web=nginx SIGQUIT 10, jobs=queue:work SIGTERM 10"; got != want {
+		t.Errorf("processes = %q, want %q", got, want)
+	}
+	// Without -c supervisord searches its paths: /etc/supervisord.conf is
+	// the first the image holds.
+	if got := describe(Walk(argv("supervisord"), Options{File: file, Glob: glob, Env: env})); !strings.HasPrefix(got, "worker=") {
+		t.Errorf("search paths: processes = %q", got)
+	}
+	// Debian's package config, which the build context does not hold,
+	// includes conf.d/*.conf; "app" does not match it.
+	if got := describe(Walk(argv("supervisord", "-c", "/etc/supervisor/supervisord.conf"), Options{File: file, Glob: glob})); got != "none" {
+		t.Errorf("packaged config: processes = %q, want none", got)
+	}
+	files["/etc/supervisor/conf.d/app.conf"] = files["/etc/supervisor/conf.d/app"]
+	if got := describe(Walk(argv("supervisord", "-c", "/etc/supervisor/supervisord.conf"), Options{File: file, Glob: glob})); got != "app=gunicorn SIGTERM 10" {
+		t.Errorf("packaged config: processes = %q", got)
 	}
 }

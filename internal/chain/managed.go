@@ -1,0 +1,259 @@
+package chain
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gracelint/gracelint/catalog"
+	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/procfile"
+	"github.com/gracelint/gracelint/parser/shell"
+	"github.com/gracelint/gracelint/parser/supervisord"
+	"github.com/mattn/go-shellwords"
+)
+
+// Managed are the processes a process manager starts, read from its
+// configuration, each with its chain and how the manager stops it.
+type Managed struct {
+	Processes []*Process
+}
+
+// Process is one process a manager starts.
+type Process struct {
+	Name  string
+	File  *ScriptFile // the file that lists it
+	Span  source.Span // its command there
+	Chain *Chain
+	// Signal is the signal the manager stops it with ("SIGTERM").
+	Signal string
+	// Wait is how long the manager waits after Signal before SIGKILL.
+	Wait Wait
+	// Anchor is where a finding about how the manager stops the process
+	// points: its section, or the manager's command for a Procfile.
+	Anchor     source.Span
+	AnchorFile string
+}
+
+// Wait is how long a manager waits for a process it stops before SIGKILL.
+type Wait struct {
+	Seconds int
+	Known   bool // false when it is set at run time ($TIMEOUT)
+	// Set is true when a file writes it; else it is the manager's default.
+	Set bool
+	// Setting names it: "-t" (foreman's flag), "stopwaitsecs".
+	Setting string
+	Written string      // as written: "-t 20", "stopwaitsecs=90"
+	File    string      // where it is written, "" for the linted file
+	Span    source.Span // where it is written
+}
+
+// followManaged reads the configuration of a process manager the chain
+// ends in and walks each process it starts.
+func (c *Chain) followManaged(opt Options) {
+	w := c.Worker
+	if w == nil || w.Spec.Manages == "" || opt.File == nil || opt.managers >= 2 {
+		return
+	}
+	child := opt
+	child.ImageMain = false
+	child.managers++
+	switch w.Spec.Manages {
+	case "procfile":
+		c.Managed = followProcfile(w, child)
+	case "supervisord":
+		c.Managed = followSupervisord(w, child)
+	}
+}
+
+// configFlag returns the configuration file a manager's flag names, or "".
+func (w *Worker) configFlag() string {
+	args := Values(w.Argv)
+	name := ""
+	for i, a := range args {
+		for _, flag := range w.Spec.ConfigFlags {
+			switch {
+			case a == flag && i+1 < len(args):
+				name = args[i+1]
+			case strings.HasPrefix(a, flag+"="):
+				name = a[len(flag)+1:]
+			}
+		}
+	}
+	return name
+}
+
+// followProcfile reads the Procfile a manager such as foreman starts (-f,
+// else its default, relative to the WORKDIR) and walks each process. A
+// command with shell syntax runs under /bin/sh -c, as Ruby's Process.spawn
+// runs it; any other is split into words and run as is. The manager stops
+// every process with one signal and one timeout (-t).
+func followProcfile(w *Worker, opt Options) *Managed {
+	name := w.configFlag()
+	if name == "" {
+		name = w.Spec.Config[0]
+	}
+	f, ok := opt.File(name)
+	if !ok {
+		return nil
+	}
+	wait := Wait{Seconds: w.Spec.DefaultTimeout, Known: true, Setting: w.Spec.TimeoutFlags[0],
+		File: w.Argv[0].File, Span: w.Argv[0].Span}
+	if w.TimeoutSet {
+		wait = Wait{Seconds: w.Timeout, Known: w.TimeoutKnown, Set: true, Setting: w.Spec.TimeoutFlags[0],
+			Written: w.TimeoutFlag, File: w.TimeoutArg.File, Span: w.TimeoutArg.Span}
+	}
+	lines := source.NewLines(f.Src)
+	m := &Managed{}
+	for _, e := range procfile.Parse(f.Src) {
+		span := lines.Span(e.Start, e.End)
+		words, ok := shell.PlainFields(e.Command)
+		if !ok {
+			words = []string{"/bin/sh", "-c", e.Command}
+		}
+		m.Processes = append(m.Processes, &Process{Name: e.Name, File: f, Span: span, Chain: Walk(fileArgs(words, f, span), opt),
+			Signal: sends(w.Spec), Wait: wait, Anchor: w.Argv[0].Span, AnchorFile: w.Argv[0].File})
+	}
+	return m
+}
+
+// followSupervisord reads supervisord's configuration (-c, else the first
+// of its search paths the image holds, else the one the distribution's
+// package installs) and the files its [include] section names, and walks
+// each [program:x]. supervisord splits a command into words as Python's
+// shlex does and runs it without a shell; it stops each program with its
+// stopsignal, then SIGKILLs it stopwaitsecs later.
+func followSupervisord(w *Worker, opt Options) *Managed {
+	names := w.Spec.Config
+	if n := w.configFlag(); n != "" {
+		names = []string{n}
+	}
+	var files []*ScriptFile
+	var includes []string
+	for _, n := range names {
+		if f, ok := opt.File(n); ok {
+			files = append(files, f)
+			parsed := supervisord.Parse(f.Src)
+			for _, inc := range parsed.Includes() {
+				inc, ok := supervisord.Expand(inc, func(v string) (string, bool) { return configVar(v, "", f, opt) })
+				if ok && !strings.HasPrefix(inc, "/") {
+					inc = path.Join(path.Dir(f.Path), inc)
+				}
+				if ok {
+					includes = append(includes, inc)
+				}
+			}
+			break
+		}
+		if pk := packaged(w.Spec, n); pk != nil {
+			includes = pk.Includes
+			break
+		}
+	}
+	if opt.Glob != nil {
+		for _, inc := range includes {
+			files = append(files, opt.Glob(inc)...)
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	m := &Managed{}
+	for _, f := range files {
+		lines := source.NewLines(f.Src)
+		for _, prog := range supervisord.Parse(f.Src).Programs() {
+			if p := supervisordProcess(w, prog, f, lines, opt); p != nil {
+				m.Processes = append(m.Processes, p)
+			}
+		}
+	}
+	return m
+}
+
+func supervisordProcess(w *Worker, prog *supervisord.Program, f *ScriptFile, lines *source.Lines, opt Options) *Process {
+	if prog.Command == nil {
+		return nil
+	}
+	cmd, ok := supervisord.Expand(prog.Command.Value, func(v string) (string, bool) { return configVar(v, prog.Name, f, opt) })
+	if !ok {
+		return nil // set at run time: nothing is claimed
+	}
+	words, err := shellwords.Parse(cmd)
+	if err != nil || len(words) == 0 {
+		return nil
+	}
+	span := lines.Span(prog.Command.Start, prog.Command.End)
+	p := &Process{Name: prog.Name, File: f, Span: span, Chain: Walk(fileArgs(words, f, span), opt),
+		Signal: sends(w.Spec), Anchor: lines.Span(prog.Section.Start, prog.Section.End), AnchorFile: f.Name,
+		Wait: Wait{Seconds: w.Spec.DefaultTimeout, Known: true, Setting: "stopwaitsecs", File: f.Name, Span: lines.Span(prog.Section.Start, prog.Section.End)}}
+	if o := prog.StopSignal; o != nil {
+		if sig, ok := supervisord.Signal(o.Value); ok {
+			p.Signal = sig
+		}
+	}
+	if o := prog.StopWaitSecs; o != nil {
+		n, ok := supervisord.Seconds(o.Value)
+		p.Wait = Wait{Seconds: n, Known: ok, Set: true, Setting: "stopwaitsecs", Written: "stopwaitsecs=" + o.Value,
+			File: f.Name, Span: lines.Span(o.Start, o.End)}
+	}
+	return p
+}
+
+// configVar is the value supervisord gives an expansion in its
+// configuration: the environment as ENV_NAME, the program's own names,
+// and the directory of the file.
+func configVar(name, program string, f *ScriptFile, opt Options) (string, bool) {
+	switch name {
+	case "here":
+		return path.Dir(f.Path), f.Path != ""
+	case "program_name", "group_name":
+		return program, program != ""
+	case "process_num":
+		return "0", true
+	case "numprocs":
+		return "1", true
+	}
+	if env, ok := strings.CutPrefix(name, "ENV_"); ok && opt.Env != nil {
+		v, ok := opt.Env()[env]
+		return v, ok
+	}
+	return "", false
+}
+
+// packaged returns the configuration a distribution package installs at
+// p, if the catalog knows one.
+func packaged(spec *catalog.Program, p string) *catalog.Packaged {
+	for i := range spec.Packaged {
+		if spec.Packaged[i].Path == p {
+			return &spec.Packaged[i]
+		}
+	}
+	return nil
+}
+
+// sends is the signal a manager stops its processes with.
+func sends(spec *catalog.Program) string {
+	if spec.Sends != "" {
+		return spec.Sends
+	}
+	return "SIGTERM"
+}
+
+// fileArgs turns the words of a command a configuration file holds into
+// chain arguments that point at the command.
+func fileArgs(words []string, f *ScriptFile, span source.Span) []Arg {
+	out := make([]Arg, len(words))
+	for i, w := range words {
+		out[i] = Arg{Value: w, Span: span, File: f.Name}
+	}
+	return out
+}
+
+// Describe says where the wait comes from, for messages: `"-t 20"`,
+// `its default -t`.
+func (w Wait) Describe() string {
+	if w.Set {
+		return strconv.Quote(w.Written)
+	}
+	return "its default " + w.Setting
+}
