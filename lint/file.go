@@ -15,6 +15,7 @@ import (
 	"github.com/gracelint/gracelint/parser/cfn"
 	"github.com/gracelint/gracelint/parser/compose"
 	"github.com/gracelint/gracelint/parser/dockerfile"
+	"github.com/gracelint/gracelint/parser/fly"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/taskdef"
@@ -32,10 +33,11 @@ const (
 	CloudFormation // a template declaring AWS::ECS::TaskDefinition resources
 	Compose        // a Docker Compose file
 	Kubernetes     // Kubernetes manifests
+	Fly            // a Fly.io app configuration, fly.toml
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -56,6 +58,8 @@ func KindFromName(name string) Kind {
 		return Dockerfile
 	case compose.IsComposeName(lower):
 		return Compose
+	case lower == "fly.toml" || strings.HasSuffix(lower, ".fly.toml") || strings.HasPrefix(lower, "fly.") && strings.HasSuffix(lower, ".toml"):
+		return Fly
 	case dockerfileName(lower):
 		return Dockerfile
 	}
@@ -220,6 +224,8 @@ type Target struct {
 	Compose *compose.Service
 	// K8s is the container of a Kubernetes pod spec.
 	K8s *K8sContainer
+	// Fly is the process group of a fly.toml.
+	Fly *FlyProcess
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -319,6 +325,17 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 				f.Targets = append(f.Targets, f.k8sTarget(p, c, opt))
 			}
 		}
+		return f, nil
+	case Fly:
+		c, err := fly.Parse(src)
+		if err != nil {
+			var fe *fly.Error
+			if errors.As(err, &fe) && fe.Offset > 0 {
+				return nil, []*InputError{errAt(fe.Offset, "invalid TOML: "+fe.Msg)}
+			}
+			return nil, []*InputError{{File: name, Msg: "invalid TOML: " + err.Error()}}
+		}
+		f.Targets = f.flyTargets(c, dir, opt)
 		return f, nil
 	case CloudFormation:
 		tds, err := cfn.Parse(src)

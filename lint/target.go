@@ -28,6 +28,17 @@ type Stop struct {
 	// signal is sent (a Kubernetes preStop sleep), and where it is written.
 	PreStop     int
 	PreStopSpan source.Span
+	// Signal is the signal the platform stops with where the platform, not
+	// the image, chooses it (Fly.io's kill_signal), and the field that sets
+	// it; "" where the image's STOPSIGNAL applies. SignalSet tells whether
+	// the file writes it, at SignalSpan.
+	Signal      string
+	SignalField string
+	SignalSet   bool
+	SignalSpan  source.Span
+	// SignalEdit returns the edit that sets the signal; nil where the
+	// file is not edited.
+	SignalEdit func(signal string) TextEdit
 	// Value writes seconds as the field takes them: "30", or "30s".
 	Value func(seconds int) string
 	// Edit returns the edit that sets the field to seconds; nil where the

@@ -117,6 +117,8 @@ func jsonArray(argv []string) string {
 // `key: value` for Compose and Kubernetes YAML.
 func setting(t *lint.Target, key, value string) string {
 	switch {
+	case t.Fly != nil:
+		return key + " = " + value
 	case t.ECS == nil: // Compose and Kubernetes: YAML, written as people write it
 		return key + ": " + value
 	case t.ECS.Pascal:

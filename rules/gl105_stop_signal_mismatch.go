@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
@@ -24,6 +25,10 @@ var StopSignalMismatch = &lint.Rule{
 
 func checkStopSignalMismatch(p *lint.Pass) {
 	for _, t := range p.File.Targets {
+		if t.Stop != nil && t.Stop.Signal != "" {
+			checkPlatformStopSignal(p, t)
+			continue
+		}
 		if t.Compose != nil {
 			checkComposeStopSignal(p, t)
 			continue
@@ -116,4 +121,36 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 		fix = &lint.Fix{Description: "Set stop_signal: " + spec.Graceful, Safe: true, Edits: []lint.TextEdit{e}}
 	}
 	p.ReportFix(lint.Error, at, msg, "stop_signal: "+spec.Graceful, fix)
+}
+
+// checkPlatformStopSignal checks a platform that chooses the stop signal
+// itself (Fly.io's kill_signal, SIGINT by default). It reports only a
+// signal the worker stops at once on: Sidekiq and Puma, say, treat SIGINT
+// as they treat SIGTERM.
+func checkPlatformStopSignal(p *lint.Pass, t *lint.Target) {
+	c, st := t.Chain, t.Stop
+	if c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "" {
+		return
+	}
+	spec, sig := c.Worker.Spec, catalog.NormalizeSignal(st.Signal)
+	if !slices.Contains(spec.Fast, sig) {
+		return
+	}
+	where, at := fmt.Sprintf("%s is not set, so %s stops it with %s", st.SignalField, st.Platform, sig), t.Anchor
+	if st.SignalSet {
+		where, at = fmt.Sprintf("%s is %s", st.SignalField, st.Signal), st.SignalSpan
+	} else if t.Linked != nil {
+		if _, in, _ := t.Linked.StopSignal(); in != nil {
+			return // whether the platform sends the image's STOPSIGNAL then is not known
+		}
+	}
+	msg := fmt.Sprintf("%s stops gracefully on %s, but %s: at the next deploy %s stops at once, and %s",
+		spec.Name, spec.Graceful, where, spec.Name, lostWork(c.Worker))
+	suggestion := setting(t, st.SignalField, strconv.Quote(spec.Graceful))
+	var fix *lint.Fix
+	if st.SignalEdit != nil {
+		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.SignalField, spec.Graceful), Safe: true,
+			Edits: []lint.TextEdit{st.SignalEdit(spec.Graceful)}}
+	}
+	p.ReportFix(lint.Error, at, msg, suggestion, fix)
 }

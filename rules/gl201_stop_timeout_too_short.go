@@ -108,7 +108,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		name = fmt.Sprintf("%s (%s %s, %s)", w.Name, t.Chain.Worker.Name, via.Name, fileLine(via.File.Name, via.Span))
 	}
 	msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
-		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(via), consequence)
+		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(t, via), consequence)
 	want := need + st.PreStop
 	suggestion := setting(t, st.Field, st.Value(want))
 	var fix *lint.Fix
@@ -126,9 +126,11 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	}
 	if via != nil {
 		related = append(related, lint.Related{File: via.File.Name, Span: via.Span, Message: fmt.Sprintf("%s starts %s here", t.Chain.Worker.Name, w.Name)})
-	} else if t.Dockerfile != "" && t.SourceOf(w.Argv[0]) == nil {
+	} else if a := w.Argv[0]; a.File != "" {
+		related = append(related, lint.Related{File: a.File, Span: a.Span, Message: fmt.Sprintf("%s starts here", w.Name)})
+	} else if t.Dockerfile != "" && t.SourceOf(a) == nil {
 		if _, name, ok := p.ReadFile(t.Dockerfile); ok {
-			related = append(related, lint.Related{File: name, Span: w.Argv[0].Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
+			related = append(related, lint.Related{File: name, Span: a.Span, Message: fmt.Sprintf("the image starts %s here", w.Name)})
 		}
 	}
 	if st.PreStop > 0 {
@@ -138,10 +140,13 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 }
 
 // stopSignalOf names the signal the worker gets: the manager's, for a
-// process a manager stops.
-func stopSignalOf(via *chain.Process) string {
-	if via != nil {
+// process a manager stops, else the platform's where it chooses one.
+func stopSignalOf(t *lint.Target, via *chain.Process) string {
+	switch {
+	case via != nil:
 		return via.Signal
+	case t.Stop.Signal != "":
+		return t.Stop.Signal
 	}
 	return "SIGTERM"
 }

@@ -181,8 +181,11 @@ func Walk(argv []Arg, opt Options) *Chain {
 	c := &Chain{Argv: argv, BinSh: opt.Sh}
 	if opt.PlatformInit != "" {
 		name := "docker-init" // Docker's --init, which ECS and Compose use
-		if opt.PlatformInit == "shareProcessNamespace" {
+		switch opt.PlatformInit {
+		case "shareProcessNamespace":
 			name = "pause" // the pod's sandbox process
+		case "Fly.io":
+			name = "fly init" // Fly's own init, PID 1 of every Machine
 		}
 		c.Init = &Init{Name: name, Platform: opt.PlatformInit, Index: -1, Order: -1}
 		c.Inits = []*Init{c.Init}

@@ -25,6 +25,12 @@ type Config struct {
 	// group, "app", that runs the image's command.
 	Processes []*Process
 	Env       map[string]string
+	// AppStart and AppEnd are the byte offsets of the app key, where
+	// findings about the app as a whole point; zero when it is missing.
+	AppStart, AppEnd int
+	// Builder is [build] builder or buildpacks: the image is not built from
+	// a Dockerfile.
+	Builder bool
 	// TopEnd is where a new top-level key goes: the end of the last
 	// top-level key's line, or 0 when there is none.
 	TopEnd int
@@ -84,6 +90,11 @@ func Parse(src []byte) (*Config, error) {
 			c.TopEnd = lineEnd(src, int(e.Raw.Offset+e.Raw.Length))
 		}
 		switch strings.Join(full, ".") {
+		case "app":
+			k := lastKey(e)
+			c.AppStart, c.AppEnd = int(k.Raw.Offset), int(k.Raw.Offset+k.Raw.Length)
+		case "build.builder", "build.buildpacks":
+			c.Builder = true
 		case "kill_signal":
 			c.KillSignal = v
 		case "kill_timeout":
