@@ -17,6 +17,7 @@ import (
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/fly"
 	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/kamal"
 	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
@@ -34,10 +35,11 @@ const (
 	Compose        // a Docker Compose file
 	Kubernetes     // Kubernetes manifests
 	Fly            // a Fly.io app configuration, fly.toml
+	Kamal          // a Kamal deploy configuration, config/deploy.yml
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -146,6 +148,8 @@ func Sniff(name string, src []byte) Kind {
 		return Kubernetes
 	case (ext == ".yaml" || ext == ".yml") && compose.IsCompose(src):
 		return Compose
+	case (ext == ".yaml" || ext == ".yml") && kamal.IsConfig(src):
+		return Kamal
 	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))) && !k8s.IsHelmTemplate(src):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
@@ -226,6 +230,8 @@ type Target struct {
 	K8s *K8sContainer
 	// Fly is the process group of a fly.toml.
 	Fly *FlyProcess
+	// Kamal is the role of a Kamal deploy configuration.
+	Kamal *KamalRole
 	// EntrypointUnknown is true when the argv is appended to an ENTRYPOINT
 	// this file does not show (an ECS command run by the image's ENTRYPOINT,
 	// or a CMD under a base image's ENTRYPOINT).
@@ -336,6 +342,13 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 			return nil, []*InputError{{File: name, Msg: "invalid TOML: " + err.Error()}}
 		}
 		f.Targets = f.flyTargets(c, dir, opt)
+		return f, nil
+	case Kamal:
+		c, err := kamal.Parse(src)
+		if err != nil {
+			return nil, yamlError(name, err)
+		}
+		f.Targets = f.kamalTargets(c, dir, opt)
 		return f, nil
 	case CloudFormation:
 		tds, err := cfn.Parse(src)

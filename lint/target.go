@@ -21,7 +21,11 @@ type Stop struct {
 	Field    string // as the file spells it: "stopTimeout", "stop_grace_period", ...
 	Seconds  int    // the time before SIGKILL: the value, or Default
 	Default  int
-	Set      bool        // the file sets the field
+	// DefaultWhy says where Seconds comes from when the field is not set,
+	// where that is not the field's own default: "drain_timeout, for a
+	// role without the proxy".
+	DefaultWhy string
+	Set        bool        // the file sets the field
 	Unknown  bool        // to a value computed at deploy time
 	Span     source.Span // the value, when set
 	// PreStop is time a hook spends out of the same budget before the stop

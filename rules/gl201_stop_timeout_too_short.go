@@ -54,29 +54,28 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	st, margin := t.Stop, p.Options.StopMargin
 	var w *chain.Worker
 	var via *chain.Process
-	var timeout int
-	var which string
-	var related []lint.Related
+	var d drain
 	if m := t.Chain.Managed; m != nil {
 		for _, proc := range m.Processes {
 			pw := proc.Chain.Worker
 			if pw == nil || !pw.TimeoutKnown || pw.Spec.Unbounded && !pw.TimeoutSet {
 				continue
 			}
-			if d, wh, rel, ok := drainTime(p, t, pw); ok && (w == nil || d > timeout) {
-				w, via, timeout, which, related = pw, proc, d, wh, rel
+			if pd, ok := drainTime(p, t, pw); ok && (w == nil || pd.seconds > d.seconds) {
+				w, via, d = pw, proc, pd
 			}
 		}
 	} else if cw := t.Chain.Worker; cw != nil && cw.TimeoutKnown {
-		d, wh, rel, ok := drainTime(p, t, cw)
+		cd, ok := drainTime(p, t, cw)
 		if !ok {
 			return
 		}
-		w, timeout, which, related = cw, d, wh, rel
+		w, d = cw, cd
 	}
 	if w == nil {
 		return
 	}
+	timeout, which, related := d.seconds, d.which, d.related
 	need := timeout + margin
 	left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
 	if left >= need {
@@ -86,6 +85,9 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	// 30 s, less", "terminationGracePeriodSeconds 70 leaves 60 s after
 	// the preStop hook's 10 s, less"
 	at, what := t.Anchor, fmt.Sprintf("%s is not set, so %s waits %d s", st.Field, st.Platform, st.Seconds)
+	if st.DefaultWhy != "" {
+		what += " (" + st.DefaultWhy + ")"
+	}
 	if st.Set {
 		at, what = st.Span, fmt.Sprintf("%s %s", st.Field, st.Value(st.Seconds))
 	}
@@ -99,7 +101,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	default:
 		what += ","
 	}
-	consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, lostWork(w))
+	consequence := fmt.Sprintf("while it may still be draining for up to %d s; %s", timeout, d.lost)
 	if w.Name == "sidekiq" {
 		consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
 	}
@@ -111,6 +113,9 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(t, via), consequence)
 	want := need + st.PreStop
 	suggestion := setting(t, st.Field, st.Value(want))
+	if t.Kamal != nil && !st.Set {
+		suggestion += " on the role (Kamal 2.12 or later; older versions stop with drain_timeout, or Docker's 10 s for a proxied role)"
+	}
 	var fix *lint.Fix
 	if st.Edit != nil {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
@@ -155,12 +160,26 @@ func fileLine(name string, span source.Span) string {
 	return path.Base(name) + ":" + strconv.Itoa(span.Start.Line)
 }
 
+// drain is how long a worker may drain after SIGTERM, how that is known,
+// and what is lost when it is cut short.
+type drain struct {
+	seconds int
+	which   string // "timeout of 20 s (\"-t 20\")"
+	related []lint.Related
+	lost    string // "the jobs still running then are lost"
+}
+
 // drainTime is how long the worker may drain after SIGTERM and how that is
 // known. ok is false when it is not known, or not bounded (then an info
 // finding says so).
-func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, which string, related []lint.Related, ok bool) {
+func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
+	d := drain{lost: lostWork(w)}
 	if w.TimeoutSet {
-		return w.Timeout, fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag), nil, true
+		d.seconds, d.which = w.Timeout, fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
+		return d, true
+	}
+	if sq, ok := solidQueueDrain(p, t, w); ok {
+		return sq, true
 	}
 	if w.Name != "sidekiq" {
 		switch {
@@ -169,25 +188,29 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (seconds int, whic
 				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but %s SIGKILLs it %s after SIGTERM: at the next deploy %s",
 					w.Name, t.Stop.Platform, stopWait(t), lostWork(w)),
 				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set %s above it", w.Name, boundHint(w.Spec), t.Stop.Field)})
-			return 0, "", nil, false
+			return d, false
 		case w.Spec.DefaultTimeout == 0:
-			return 0, "", nil, false
+			return d, false
 		}
-		return w.Spec.DefaultTimeout, fmt.Sprintf("default timeout of %d s", w.Spec.DefaultTimeout), nil, true
+		d.seconds, d.which = w.Spec.DefaultTimeout, fmt.Sprintf("default timeout of %d s", w.Spec.DefaultTimeout)
+		return d, true
 	}
 	// Sidekiq: command-line flags win over the configuration file.
 	cfg, found := readSidekiqConfig(p, t, w)
 	switch {
 	case !found:
-		return p.Options.SidekiqTimeout, fmt.Sprintf("default timeout of %d s", p.Options.SidekiqTimeout), nil, true
+		d.seconds, d.which = p.Options.SidekiqTimeout, fmt.Sprintf("default timeout of %d s", p.Options.SidekiqTimeout)
+		return d, true
 	case !cfg.timeout.Known:
 		p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
 			Message:    fmt.Sprintf("gracelint cannot read sidekiq's timeout from %s:%d: %s; it assumes no value, so the stop timeout is not checked", cfg.file, cfg.timeout.Line, cfg.timeout.Why),
 			Suggestion: "write the timeout as a number, or as ENV.fetch(\"NAME\", default), or pass -t on the command line",
 			Related:    []lint.Related{cfg.related("the timeout gracelint cannot read")}})
-		return 0, "", nil, false
+		return d, false
 	}
-	return cfg.timeout.Seconds, "timeout of " + cfg.describe(), []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", cfg.timeout.Seconds))}, true
+	d.seconds, d.which = cfg.timeout.Seconds, "timeout of "+cfg.describe()
+	d.related = []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", cfg.timeout.Seconds))}
+	return d, true
 }
 
 func boundHint(s *catalog.Program) string {
@@ -240,13 +263,14 @@ func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
 		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet || !wait.Known {
 			continue
 		}
-		drain, which, related, ok := drainTime(p, t, w)
-		if !ok || wait.Seconds >= drain+margin {
+		d, ok := drainTime(p, t, w)
+		if !ok || wait.Seconds >= d.seconds+margin {
 			continue
 		}
+		drain, which, related := d.seconds, d.which, d.related
 		msg := fmt.Sprintf("%s waits %d s (%s) for %s (%s) after %s, less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
 			m.Name, wait.Seconds, wait.Describe(), proc.Name, fileLine(proc.File.Name, proc.Span), proc.Signal,
-			w.Name, which, margin, drain+margin, m.Name, w.Name, wait.Seconds, proc.Signal, lostWork(w))
+			w.Name, which, margin, drain+margin, m.Name, w.Name, wait.Seconds, proc.Signal, d.lost)
 		related = append(related, lint.Related{File: proc.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)})
 		f := lint.Finding{Span: proc.Anchor, File: proc.AnchorFile, Message: msg,
 			Suggestion: fmt.Sprintf("pass %s %d to %s, and give the platform that much more", wait.Setting, drain+margin, m.Name), Related: related}
