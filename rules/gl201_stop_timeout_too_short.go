@@ -181,6 +181,9 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	if sq, ok := solidQueueDrain(p, t, w); ok {
 		return sq, true
 	}
+	if hz, ok := horizonDrain(p, t, w); ok {
+		return hz, true
+	}
 	if w.Name != "sidekiq" {
 		switch {
 		case w.Spec.Unbounded:
