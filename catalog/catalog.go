@@ -49,8 +49,10 @@ type Program struct {
 	Fast           []string `yaml:"fast"`
 	TimeoutFlags   []string `yaml:"timeout_flags"`
 	DefaultTimeout int      `yaml:"default_timeout"`
-	Unbounded      bool     `yaml:"unbounded"`
-	Jobs           bool     `yaml:"jobs"`
+	// TimeoutMillis: the timeout flags take milliseconds.
+	TimeoutMillis bool `yaml:"timeout_millis"`
+	Unbounded     bool `yaml:"unbounded"`
+	Jobs          bool `yaml:"jobs"`
 	// Manages is the kind of file that lists the processes a manager
 	// starts: "procfile" or "supervisord".
 	Manages string `yaml:"manages"`

@@ -37,6 +37,7 @@ func TestWalk(t *testing.T) {
 		{[]string{"bash", "-o", "pipefail", "-lc", "exec sidekiq -t \"$T\""}, "", "bash bash", "sidekiq -t ", -2},
 		{[]string{"busybox", "sh", "-c", "sidekiq"}, "", "ash ash", "sidekiq", 0},
 		{[]string{"tini", "--", "sh", "-c", "migrate && exec \"$@\"", "--", "tini", "-s", "--", "bundle", "exec", "sidekiq", "-t", "9"}, "tini", "sh dash", "sidekiq -t 9", 9},
+		{[]string{"python", "-m", "dramatiq", "--worker-shutdown-timeout", "30500", "app.tasks"}, "", "", "python -m dramatiq --worker-shutdown-timeout 30500 app.tasks", 31}, // milliseconds, rounded up
 		{[]string{"sh", "start.sh"}, "", "sh dash", "start.sh", -1},
 		{[]string{"sh"}, "", "", "sh", -1},
 		{[]string{"bundle", "install"}, "", "", "bundle install", -1},

@@ -77,6 +77,9 @@ func FindWorker(argv []Arg) *Worker {
 		case slices.Contains(spec.TimeoutFlags, flag):
 			w.TimeoutSet, w.TimeoutArg, w.TimeoutFlag = true, v, written
 			n, err := strconv.Atoi(v.Value)
+			if spec.TimeoutMillis {
+				n = (n + 999) / 1000
+			}
 			w.Timeout, w.TimeoutKnown = n, err == nil && !v.Expanded && n >= 0
 		case flag == "-C" || flag == "--config":
 			w.Config = v.Value
