@@ -60,8 +60,10 @@ type Program struct {
 	// one of ConfigFlags names another.
 	Config      []string `yaml:"config"`
 	ConfigFlags []string `yaml:"config_flags"`
-	// Sends is the signal a manager sends its processes to stop them.
-	Sends string `yaml:"sends"`
+	// Sends is the signal a manager sends its processes to stop them;
+	// SendsToGroup: to each process's whole process group.
+	Sends        string `yaml:"sends"`
+	SendsToGroup bool   `yaml:"sends_to_group"`
 	// Packaged are configuration files that distribution packages install
 	// with the manager, for images that run one the build context does not
 	// hold.

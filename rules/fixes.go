@@ -26,13 +26,26 @@ func execInJSONString(f *lint.File, sh *chain.Shell) (lint.TextEdit, bool) {
 		return f.Edit(off, off, "exec "), true
 	}
 	// A YAML scalar, plain or holding the script in quotes (a Compose
-	// command string): the script must stand in it exactly once, as is.
-	raw := string(src[sp.Start.Offset:sp.End.Offset])
-	if i := strings.Index(raw, sh.Script.Value); i >= 0 && strings.Count(raw, sh.Script.Value) == 1 && sh.Script.Value != "" {
-		off := sp.Start.Offset + i + at
+	// command string).
+	if off, ok := execOffset(src, sh); ok {
 		return f.Edit(off, off, "exec "), true
 	}
 	return lint.TextEdit{}, false
+}
+
+// execOffset is where "exec " goes in src for the shell's -c script, when
+// the script stands in the text its span covers exactly once, as is (a
+// YAML scalar, a Procfile line, a supervisord command).
+func execOffset(src []byte, sh *chain.Shell) (int, bool) {
+	sp := sh.Script.Span
+	if sp.End.Offset > len(src) || sp.Start.Offset > sp.End.Offset || sh.Script.Value == "" {
+		return 0, false
+	}
+	raw := string(src[sp.Start.Offset:sp.End.Offset])
+	if i := strings.Index(raw, sh.Script.Value); i >= 0 && strings.Count(raw, sh.Script.Value) == 1 {
+		return sp.Start.Offset + i + sh.Result.Main.Args[0].Start, true
+	}
+	return 0, false
 }
 
 // replaceJSONString returns the edit replacing the JSON string token at a's

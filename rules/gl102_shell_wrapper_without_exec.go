@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 
+	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/shell"
 )
@@ -21,6 +23,11 @@ var ShellWrapperWithoutExec = &lint.Rule{
 }
 
 func checkShellWrapperWithoutExec(p *lint.Pass) {
+	for _, t := range p.File.Targets {
+		if t.Chain != nil && t.Chain.Managed != nil {
+			checkManagedShells(p, t.Chain)
+		}
+	}
 	for _, t := range p.File.Targets {
 		c := t.Chain
 		if c == nil || c.Shell == nil || c.Shell.Script == nil || c.Shell.Result.Verdict != shell.Stays {
@@ -61,5 +68,50 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 			sev = lint.Info
 		}
 		p.ReportFix(sev, src.Span, msg, suggestion, fix)
+	}
+}
+
+// checkManagedShells reports a process a manager (foreman, supervisord)
+// starts through a shell -c that stays as its parent: the manager signals
+// the shell, which dies of it at once; the manager takes the process for
+// stopped and the worker is killed with the container. Measured
+// (rules/manager_signals_test.go): with supervisord's stopasgroup the
+// worker gets the signal too, but is still SIGKILLed mid-drain. Other
+// managers that signal the group (overmind) are not measured: nothing is
+// said.
+func checkManagedShells(p *lint.Pass, c *chain.Chain) {
+	m := c.Worker
+	for _, proc := range c.Managed.Processes {
+		pc := proc.Chain
+		sh := pc.Shell
+		if proc.Group && m.Spec.Manages != "supervisord" || sh == nil || sh.Script == nil || sh.Order != 0 || sh.Parsed == nil || sh.Parsed.Traps() ||
+			sh.Result.Verdict != shell.Stays || !pc.LongRunning() {
+			continue
+		}
+		name, main := path.Base(sh.Name), sh.Result.Main.String()
+		how := fmt.Sprintf("runs %s (%s) with %s -c", proc.Name, fileLine(proc.File.Name, proc.Span), sh.Name)
+		if sh.Script.Value == proc.Command {
+			how = fmt.Sprintf("runs %s (%s) with %s -c, as Ruby's Process.spawn runs a command with shell syntax (a leading VAR= word, quotes, $, &&)", proc.Name, fileLine(proc.File.Name, proc.Span), sh.Name)
+		}
+		fate := fmt.Sprintf("at the next deploy %s sends %s to %s alone, which exits at once, and %s never gets it: it is killed with the container %s",
+			m.Name, proc.Signal, name, mainName(pc), lost(pc))
+		if proc.Group {
+			fate = fmt.Sprintf("at the next deploy %s sends %s to the process group, %s exits at once, %s takes %s for stopped, and %s is SIGKILLed with the container %s",
+				m.Name, proc.Signal, name, m.Name, proc.Name, mainName(pc), lost(pc))
+		}
+		msg := fmt.Sprintf("%s %s, and %s does not exec %q: %s; %s", m.Name, how, name, main, shellReason(sh), fate)
+		f := lint.Finding{File: proc.File.Name, Span: sh.Script.Span, Message: msg,
+			Suggestion: fmt.Sprintf("put exec before %q in the command", main)}
+		if sh.Assumed && sh.Result.ByDialect {
+			f.Severity = lint.Info
+		}
+		if script, ok := sh.WithExec(); ok {
+			f.Suggestion = fmt.Sprintf("%s: %s", proc.Name, script)
+			if off, ok := execOffset(proc.File.Src, sh); ok {
+				e := lint.TextEdit{Span: source.NewLines(proc.File.Src).Span(off, off), NewText: "exec "}
+				f.Fix = &lint.Fix{Description: fmt.Sprintf("Insert exec before %q", main), Safe: true, Edits: []lint.TextEdit{e}}
+			}
+		}
+		p.Add(f)
 	}
 }

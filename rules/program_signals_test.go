@@ -73,7 +73,7 @@ func TestProgramsAsPID1(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			o := &outcomes[i]
-			o.alive, o.worker, o.comm, o.err = probeProgram(dir, row.argv, row.drain)
+			o.alive, o.worker, o.comm, o.err = probeProgram(dir, row.argv, row.drain, nil)
 		}()
 	}
 	wg.Wait()
@@ -111,16 +111,24 @@ func TestProgramsAsPID1(t *testing.T) {
 // reports whether PID 1 is alive 2 s after the drain would end, the stub's
 // last state, and PID 1's name when it got the signal ("worker" when the
 // program exec'd the stub).
-func probeProgram(dir string, argv []string, drain int) (alive bool, worker, comm string, err error) {
+// Files are written to dir first, with WORKER replaced there too: a
+// process manager's configuration.
+func probeProgram(dir string, argv []string, drain int, files map[string]string) (alive bool, worker, comm string, err error) {
 	state := filepath.Join(dir, "state")
 	stub := workerStub(state, drain)
-	hasWorker := slices.Contains(argv, "WORKER")
+	workerPath := filepath.Join(dir, "worker")
+	hasWorker := slices.Contains(argv, "WORKER") || len(files) > 0
 	if hasWorker {
-		if err := os.WriteFile(filepath.Join(dir, "worker"), []byte(stub), 0o755); err != nil {
+		if err := os.WriteFile(workerPath, []byte(stub), 0o755); err != nil {
 			return false, "", "", err
 		}
 	}
-	cmd := exec.Command("unshare", append([]string{"--pid", "--fork", "--mount-proc"}, substitute(argv, filepath.Join(dir, "worker"))...)...)
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(src, "WORKER", workerPath)), 0o644); err != nil {
+			return false, "", "", err
+		}
+	}
+	cmd := exec.Command("unshare", append([]string{"--pid", "--fork", "--mount-proc"}, substitute(argv, workerPath)...)...)
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
 		return false, "", "", err

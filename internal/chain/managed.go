@@ -21,12 +21,17 @@ type Managed struct {
 
 // Process is one process a manager starts.
 type Process struct {
-	Name  string
-	File  *ScriptFile // the file that lists it
-	Span  source.Span // its command there
-	Chain *Chain
-	// Signal is the signal the manager stops it with ("SIGTERM").
+	Name string
+	File *ScriptFile // the file that lists it
+	Span source.Span // its command there
+	// Command is the command as the file writes it.
+	Command string
+	Chain   *Chain
+	// Signal is the signal the manager stops it with ("SIGTERM"); Group
+	// is true when it goes to the process's whole process group, so a
+	// shell that runs the command does not stand in its way.
 	Signal string
+	Group  bool
 	// Wait is how long the manager waits after Signal before SIGKILL.
 	Wait Wait
 	// Anchor is where a finding about how the manager stops the process
@@ -111,8 +116,8 @@ func followProcfile(w *Worker, opt Options) *Managed {
 		if !ok {
 			words = []string{"/bin/sh", "-c", e.Command}
 		}
-		m.Processes = append(m.Processes, &Process{Name: e.Name, File: f, Span: span, Chain: Walk(fileArgs(words, f, span), opt),
-			Signal: sends(w.Spec), Wait: wait, Anchor: w.Argv[0].Span, AnchorFile: w.Argv[0].File})
+		m.Processes = append(m.Processes, &Process{Name: e.Name, File: f, Span: span, Command: e.Command, Chain: Walk(fileArgs(words, f, span), opt),
+			Signal: sends(w.Spec), Group: w.Spec.SendsToGroup, Wait: wait, Anchor: w.Argv[0].Span, AnchorFile: w.Argv[0].File})
 	}
 	return m
 }
@@ -183,8 +188,8 @@ func supervisordProcess(w *Worker, prog *supervisord.Program, f *ScriptFile, lin
 		return nil
 	}
 	span := lines.Span(prog.Command.Start, prog.Command.End)
-	p := &Process{Name: prog.Name, File: f, Span: span, Chain: Walk(fileArgs(words, f, span), opt),
-		Signal: sends(w.Spec), Anchor: lines.Span(prog.Section.Start, prog.Section.End), AnchorFile: f.Name,
+	p := &Process{Name: prog.Name, File: f, Span: span, Command: prog.Command.Value, Chain: Walk(fileArgs(words, f, span), opt),
+		Signal: sends(w.Spec), Group: prog.StopAsGroup, Anchor: lines.Span(prog.Section.Start, prog.Section.End), AnchorFile: f.Name,
 		Wait: Wait{Seconds: w.Spec.DefaultTimeout, Known: true, Setting: "stopwaitsecs", File: f.Name, Span: lines.Span(prog.Section.Start, prog.Section.End)}}
 	if o := prog.StopSignal; o != nil {
 		if sig, ok := supervisord.Signal(o.Value); ok {

@@ -1,0 +1,117 @@
+package rules_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+// managerRows are process managers measured as PID 1 with the worker stub
+// as one of their processes: foreman with a Procfile, supervisord with its
+// configuration. The files name the worker WORKER; drain is its drain time
+// in seconds; worker is the stub's last state: "drained", "got-term"
+// (SIGKILLed while draining) or "running" (never got TERM).
+var managerRows = []struct {
+	name   string
+	argv   []string
+	files  map[string]string
+	drain  int
+	worker string
+}{
+	// foreman sends SIGTERM to each process, waits -t, then SIGKILLs them.
+	{"foreman", []string{"foreman", "start", "-f", "Procfile", "-t", "10"}, map[string]string{"Procfile": "worker: WORKER\n"}, 1, "drained"},
+	// Ruby's Process.spawn runs a line with a leading VAR= word through
+	// /bin/sh -c; dash stays as its parent and dies of foreman's SIGTERM.
+	{"foreman VAR=", []string{"foreman", "start", "-f", "Procfile", "-t", "10"}, map[string]string{"Procfile": "worker: FOO=1 WORKER\n"}, 1, "running"},
+	{"foreman VAR= exec", []string{"foreman", "start", "-f", "Procfile", "-t", "10"}, map[string]string{"Procfile": "worker: FOO=1 exec WORKER\n"}, 1, "drained"},
+	// supervisord sends each program its stopsignal, waits stopwaitsecs,
+	// then SIGKILLs it.
+	{"supervisord", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=WORKER\nstopwaitsecs=10\n")}, 2, "drained"},
+	{"supervisord short wait", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=WORKER\nstopwaitsecs=1\n")}, 2, "got-term"},
+	{"supervisord sh -c", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=/bin/sh -c \"FOO=1 WORKER\"\nstopwaitsecs=10\n")}, 1, "running"},
+	// With stopasgroup the worker gets SIGTERM too, but sh dies of it at
+	// once, supervisord takes the program for stopped and exits, and the
+	// worker is SIGKILLed with the namespace, mid-drain.
+	{"supervisord sh -c stopasgroup", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=/bin/sh -c \"FOO=1 WORKER\"\nstopwaitsecs=10\nstopasgroup=true\n")}, 1, "got-term"},
+}
+
+func supervisordConf(program string) string {
+	return "[supervisord]\nnodaemon=true\nlogfile=/dev/null\nlogfile_maxbytes=0\npidfile=supervisord.pid\n\n[program:worker]\n" + program
+}
+
+// TestManagersAsPID1 runs each manager row as PID 1, sends it SIGTERM as
+// an orchestrator does, and checks the worker's fate against the row and
+// against the rules: a worker that does not drain must get a GL102 or a
+// GL201 finding, one that drains none.
+func TestManagersAsPID1(t *testing.T) {
+	needPIDNamespace(t)
+	type outcome struct {
+		missing string
+		worker  string
+		err     error
+	}
+	outcomes := make([]outcome, len(managerRows))
+	var wg sync.WaitGroup
+	for i, row := range managerRows {
+		if _, err := exec.LookPath(row.argv[0]); err != nil {
+			outcomes[i].missing = row.argv[0]
+			continue
+		}
+		dir, err := os.MkdirTemp("", "gracelint-pid1-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := &outcomes[i]
+			_, o.worker, _, o.err = probeProgram(dir, row.argv, row.drain, row.files)
+		}()
+	}
+	wg.Wait()
+	for i, row := range managerRows {
+		o := outcomes[i]
+		t.Run(row.name, func(t *testing.T) {
+			measured(t, o.missing, o.err)
+			if o.worker != row.worker {
+				t.Errorf("measured worker=%q, the table says %q", o.worker, row.worker)
+			}
+			if rule := rulesSayLost(t, row.argv, row.files, row.drain); rule != (o.worker != "drained") {
+				t.Errorf("rules say lost=%v, measured worker=%q", rule, o.worker)
+			}
+		})
+	}
+}
+
+// rulesSayLost lints a Debian-based image whose CMD runs the manager with
+// the row's files copied into its WORKDIR, the worker being Sidekiq with
+// the row's drain time.
+func rulesSayLost(t *testing.T, argv []string, files map[string]string, drain int) bool {
+	t.Helper()
+	worker := fmt.Sprintf("sidekiq -t %d", drain)
+	fsys := fstest.MapFS{}
+	for name, src := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(src, "WORKER", worker))}
+	}
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = fmt.Sprintf("%q", a)
+	}
+	fsys["Dockerfile"] = &fstest.MapFile{Data: []byte("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD [" + strings.Join(quoted, ", ") + "]\n")}
+	l := fixtureLinter(".", fsys)
+	findings, errs := l.Run("Dockerfile", fsys["Dockerfile"].Data, lint.Dockerfile)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	return slices.ContainsFunc(findings, func(f lint.Finding) bool {
+		return (f.Rule.ID == "GL102" || f.Rule.ID == "GL201") && f.Severity >= lint.Warning
+	})
+}
