@@ -93,13 +93,7 @@ func checkManagedShells(p *lint.Pass, c *chain.Chain) {
 		if sh.Script.Value == proc.Command {
 			how = fmt.Sprintf("runs %s (%s) with %s -c, as Ruby's Process.spawn runs a command with shell syntax (a leading VAR= word, quotes, $, &&)", proc.Name, fileLine(proc.File.Name, proc.Span), sh.Name)
 		}
-		fate := fmt.Sprintf("at the next deploy %s sends %s to %s alone, which exits at once, and %s never gets it: it is killed with the container %s",
-			m.Name, proc.Signal, name, mainName(pc), lost(pc))
-		if proc.Group {
-			fate = fmt.Sprintf("at the next deploy %s sends %s to the process group, %s exits at once, %s takes %s for stopped, and %s is SIGKILLed with the container %s",
-				m.Name, proc.Signal, name, m.Name, proc.Name, mainName(pc), lost(pc))
-		}
-		msg := fmt.Sprintf("%s %s, and %s does not exec %q: %s; %s", m.Name, how, name, main, shellReason(sh), fate)
+		msg := fmt.Sprintf("%s %s, and %s does not exec %q: %s; %s", m.Name, how, name, main, shellReason(sh), managedFate(m, proc, name, pc))
 		f := lint.Finding{File: proc.File.Name, Span: sh.Script.Span, Message: msg,
 			Suggestion: fmt.Sprintf("put exec before %q in the command", main)}
 		if sh.Assumed && sh.Result.ByDialect {

@@ -39,14 +39,46 @@ func checkEntrypointScriptWithoutExec(p *lint.Pass) {
 			}
 			for _, r := range s.Handovers() {
 				if s.Stays(r) && !daemonizes(r.Main) {
-					reportScript(p, t, s, r)
+					reportScript(p, s, r, c, func(shellName string, started *chain.Chain) string {
+						return shellFate(t, c.Init, shellName, s.Order, started)
+					})
+				}
+			}
+		}
+		if c.Managed != nil {
+			checkManagedScripts(p, c)
+		}
+	}
+}
+
+// checkManagedScripts reports the scripts of the processes a manager
+// starts that run their worker without exec: the manager signals the
+// script's shell, as it signals a shell -c (GL102).
+func checkManagedScripts(p *lint.Pass, c *chain.Chain) {
+	m := c.Worker
+	for _, proc := range c.Managed.Processes {
+		pc := proc.Chain
+		if proc.Group && m.Spec.Manages != "supervisord" || pc.Shell != nil {
+			continue // not measured, or a shell -c first: GL102's
+		}
+		for _, s := range pc.Scripts {
+			if !s.Starts || s.Order != 0 || len(s.Paths) == 0 && !pc.LongRunning() {
+				continue
+			}
+			for _, r := range s.Handovers() {
+				if s.Stays(r) && !daemonizes(r.Main) {
+					reportScript(p, s, r, pc, func(shellName string, started *chain.Chain) string {
+						return managedFate(m, proc, shellName, started)
+					})
 				}
 			}
 		}
 	}
 }
 
-func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result) {
+// reportScript reports script s of chain c, which stays as the parent of
+// what r hands over to; fate says what happens to it at a stop.
+func reportScript(p *lint.Pass, s *chain.Script, r shell.Result, c *chain.Chain, fate func(shellName string, started *chain.Chain) string) {
 	m, src := r.Main, s.File.Src
 	what := fmt.Sprintf("%q", m.String())
 	if prog := chain.Program(m.Argv()); len(prog) > 0 && m.Args[len(m.Args)-len(prog)].AllArgs {
@@ -61,7 +93,7 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result)
 		how = "with an exec that does not replace the shell"
 	}
 	shellName := fmt.Sprintf("%s (%s)", base, interpreter(src))
-	started := t.Chain
+	started := c
 	if len(s.Paths) > 0 {
 		// One path of several: the chain stops at the script, so name what
 		// this path starts.
@@ -72,7 +104,7 @@ func reportScript(p *lint.Pass, t *lint.Target, s *chain.Script, r shell.Result)
 		started = &chain.Chain{Main: args, Worker: chain.FindWorker(args)}
 	}
 	msg := fmt.Sprintf("%s runs %s %s: %s, so the script's shell stays between the stop signal and %s; %s",
-		base, what, how, r.Reason, mainName(started), shellFate(t, t.Chain.Init, shellName, s.Order, started))
+		base, what, how, r.Reason, mainName(started), fate(shellName, started))
 	lines := source.NewLines(src)
 	var fix *lint.Fix
 	if execFixes(src, m) && !s.File.Inline { // an inline script's Dockerfile is edited by its own fixes

@@ -40,6 +40,9 @@ var managerRows = []struct {
 	// once, supervisord takes the program for stopped and exits, and the
 	// worker is SIGKILLed with the namespace, mid-drain.
 	{"supervisord sh -c stopasgroup", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=/bin/sh -c \"FOO=1 WORKER\"\nstopwaitsecs=10\nstopasgroup=true\n")}, 1, "got-term"},
+	// A script that does not exec its worker is a shell that stays, too.
+	{"supervisord script", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=./run.sh\nstopwaitsecs=10\n"), "run.sh": "#!/bin/sh\nWORKER\n"}, 1, "running"},
+	{"supervisord script exec", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=./run.sh\nstopwaitsecs=10\n"), "run.sh": "#!/bin/sh\nexec WORKER\n"}, 1, "drained"},
 }
 
 func supervisordConf(program string) string {
@@ -48,8 +51,8 @@ func supervisordConf(program string) string {
 
 // TestManagersAsPID1 runs each manager row as PID 1, sends it SIGTERM as
 // an orchestrator does, and checks the worker's fate against the row and
-// against the rules: a worker that does not drain must get a GL102 or a
-// GL201 finding, one that drains none.
+// against the rules: a worker that does not drain must get a GL102, GL106
+// or GL201 finding, one that drains none.
 func TestManagersAsPID1(t *testing.T) {
 	needPIDNamespace(t)
 	type outcome struct {
@@ -112,6 +115,6 @@ func rulesSayLost(t *testing.T, argv []string, files map[string]string, drain in
 		t.Fatal(errs[0])
 	}
 	return slices.ContainsFunc(findings, func(f lint.Finding) bool {
-		return (f.Rule.ID == "GL102" || f.Rule.ID == "GL201") && f.Severity >= lint.Warning
+		return slices.Contains([]string{"GL102", "GL106", "GL201"}, f.Rule.ID) && f.Severity >= lint.Warning
 	})
 }

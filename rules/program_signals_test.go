@@ -124,7 +124,7 @@ func probeProgram(dir string, argv []string, drain int, files map[string]string)
 		}
 	}
 	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(src, "WORKER", workerPath)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(src, "WORKER", workerPath)), 0o755); err != nil {
 			return false, "", "", err
 		}
 	}
