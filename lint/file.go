@@ -18,6 +18,7 @@ import (
 	"github.com/gracelint/gracelint/parser/fly"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/kamal"
+	"github.com/gracelint/gracelint/parser/render"
 	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
@@ -36,10 +37,11 @@ const (
 	Kubernetes     // Kubernetes manifests
 	Fly            // a Fly.io app configuration, fly.toml
 	Kamal          // a Kamal deploy configuration, config/deploy.yml
+	Render         // a Render Blueprint, render.yaml
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -62,6 +64,8 @@ func KindFromName(name string) Kind {
 		return Compose
 	case lower == "fly.toml" || strings.HasSuffix(lower, ".fly.toml") || strings.HasPrefix(lower, "fly.") && strings.HasSuffix(lower, ".toml"):
 		return Fly
+	case lower == "render.yaml" || lower == "render.yml":
+		return Render
 	case dockerfileName(lower):
 		return Dockerfile
 	}
@@ -150,6 +154,8 @@ func Sniff(name string, src []byte) Kind {
 		return Compose
 	case (ext == ".yaml" || ext == ".yml") && kamal.IsConfig(src):
 		return Kamal
+	case (ext == ".yaml" || ext == ".yml") && render.IsBlueprint(src):
+		return Render
 	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))) && !k8s.IsHelmTemplate(src):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
@@ -342,6 +348,13 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 			return nil, []*InputError{{File: name, Msg: "invalid TOML: " + err.Error()}}
 		}
 		f.Targets = f.flyTargets(c, dir, opt)
+		return f, nil
+	case Render:
+		svcs, err := render.Parse(src)
+		if err != nil {
+			return nil, yamlError(name, err)
+		}
+		f.Targets = f.renderTargets(svcs, dir, opt)
 		return f, nil
 	case Kamal:
 		c, err := kamal.Parse(src)

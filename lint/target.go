@@ -43,12 +43,30 @@ type Stop struct {
 	// SignalEdit returns the edit that sets the signal; nil where the
 	// file is not edited.
 	SignalEdit func(signal string) TextEdit
+	// Max is the most the field accepts, 0 where gracelint knows none.
+	Max int
+	// Delivery is which processes get the stop signal.
+	Delivery Delivery
 	// Value writes seconds as the field takes them: "30", or "30s".
 	Value func(seconds int) string
 	// Edit returns the edit that sets the field to seconds; nil where the
 	// file is not edited (templates).
 	Edit func(seconds int) TextEdit
 }
+
+// Delivery says which processes a platform sends its stop signal to.
+type Delivery int
+
+// The deliveries.
+const (
+	ToPID1    Delivery = iota // the container's PID 1, as docker stop does
+	ToUnknown                 // not documented (Render)
+)
+
+// SignalsPID1 reports whether the platform sends the stop signal to PID 1
+// alone, which the rules about who gets it (a shell that stays, a missing
+// init) assume.
+func (t *Target) SignalsPID1() bool { return t.Stop == nil || t.Stop.Delivery == ToPID1 }
 
 // Image is the configuration a Dockerfile's final stage gives its image.
 type Image struct {

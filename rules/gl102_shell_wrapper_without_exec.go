@@ -24,13 +24,13 @@ var ShellWrapperWithoutExec = &lint.Rule{
 
 func checkShellWrapperWithoutExec(p *lint.Pass) {
 	for _, t := range p.File.Targets {
-		if t.Chain != nil && t.Chain.Managed != nil {
+		if t.Chain != nil && t.Chain.Managed != nil && t.SignalsPID1() {
 			checkManagedShells(p, t.Chain)
 		}
 	}
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil || c.Shell == nil || c.Shell.Script == nil || c.Shell.Result.Verdict != shell.Stays {
+		if c == nil || c.Shell == nil || c.Shell.Script == nil || c.Shell.Result.Verdict != shell.Stays || !t.SignalsPID1() {
 			continue
 		}
 		if t.Image == nil && !c.LongRunning() {

@@ -29,7 +29,7 @@ var MissingInit = &lint.Rule{
 func checkMissingInit(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil || c.Init != nil || len(c.Argv) == 0 || c.Worker == nil || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") {
+		if c == nil || c.Init != nil || len(c.Argv) == 0 || c.Worker == nil || t.ECS != nil && t.ECS.Unknown("linuxParameters.initProcessEnabled") || !t.SignalsPID1() {
 			continue
 		}
 		if t.Image != nil && p.RunsWithInit() {

@@ -21,7 +21,7 @@ var NestedInit = &lint.Rule{
 func checkNestedInit(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil || len(c.Inits) < 2 || c.Inits[0].Platform == "" {
+		if c == nil || len(c.Inits) < 2 || c.Inits[0].Platform == "" || !t.SignalsPID1() {
 			continue
 		}
 		in := c.Inits[1]

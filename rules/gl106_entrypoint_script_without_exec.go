@@ -27,7 +27,7 @@ var EntrypointScriptWithoutExec = &lint.Rule{
 func checkEntrypointScriptWithoutExec(p *lint.Pass) {
 	for _, t := range p.File.Targets {
 		c := t.Chain
-		if c == nil {
+		if c == nil || !t.SignalsPID1() {
 			continue
 		}
 		for _, s := range c.Scripts {

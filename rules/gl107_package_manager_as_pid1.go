@@ -29,7 +29,7 @@ func checkPackageManagerAsPID1(p *lint.Pass) {
 		c := t.Chain
 		// Where /bin/sh is ash, ash may exec a script's last simple command;
 		// the script is not read here, so nothing is claimed.
-		if c == nil || len(c.Main) < 2 || c.BinSh == shell.Ash {
+		if c == nil || len(c.Main) < 2 || c.BinSh == shell.Ash || !t.SignalsPID1() {
 			continue
 		}
 		pm := path.Base(c.Main[0].Value)

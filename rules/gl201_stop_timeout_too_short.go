@@ -120,6 +120,10 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	if st.Edit != nil {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
 	}
+	if st.Max > 0 && want > st.Max {
+		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", w.Name, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
+		fix = nil
+	}
 	if t.TaskDef != nil && want > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 		lower := fargateMaxStopTimeout - margin
 		suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
