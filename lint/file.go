@@ -17,9 +17,9 @@ import (
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/fly"
 	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/kamal"
 	"github.com/gracelint/gracelint/parser/render"
-	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
 )

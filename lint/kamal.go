@@ -82,7 +82,9 @@ func (f *File) kamalStop(c *kamal.Config, role *kamal.Role) *Stop {
 		set(role.StopTimeout)
 	case c.StopTimeout != nil:
 		set(c.StopTimeout)
-		st.Edit = func(seconds int) TextEdit { return f.Edit(c.StopTimeout.Start, c.StopTimeout.End, strconv.Itoa(seconds)) }
+		st.Edit = func(seconds int) TextEdit {
+			return f.Edit(c.StopTimeout.Start, c.StopTimeout.End, strconv.Itoa(seconds))
+		}
 	case !role.Proxy:
 		st.Seconds, st.Default, st.DefaultWhy = kamalDrainTimeout, kamalDrainTimeout, "drain_timeout's default, for a role without the proxy"
 		if n := c.DrainTimeout; n != nil {

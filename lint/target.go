@@ -26,8 +26,8 @@ type Stop struct {
 	// role without the proxy".
 	DefaultWhy string
 	Set        bool        // the file sets the field
-	Unknown  bool        // to a value computed at deploy time
-	Span     source.Span // the value, when set
+	Unknown    bool        // to a value computed at deploy time
+	Span       source.Span // the value, when set
 	// PreStop is time a hook spends out of the same budget before the stop
 	// signal is sent (a Kubernetes preStop sleep), and where it is written.
 	PreStop     int

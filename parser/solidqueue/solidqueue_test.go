@@ -4,11 +4,11 @@ import "testing"
 
 func TestShutdownTimeout(t *testing.T) {
 	for src, want := range map[string]int{
-		"Rails.application.configure do\n  config.solid_queue.shutdown_timeout = 20.seconds\nend\n": 20,
-		"  config.solid_queue.shutdown_timeout = 2.minutes # long jobs\n":                           120,
+		"Rails.application.configure do\n  config.solid_queue.shutdown_timeout = 20.seconds\nend\n":  20,
+		"  config.solid_queue.shutdown_timeout = 2.minutes # long jobs\n":                            120,
 		"config.solid_queue.shutdown_timeout = 3\nconfig.solid_queue.shutdown_timeout = 9.seconds\n": 9,
 		"config.solid_queue.shutdown_timeout = ENV.fetch(\"T\", 30).to_i.seconds\n":                  -1,
-		"# config.solid_queue.shutdown_timeout = 20.seconds\n":                                        -2,
+		"# config.solid_queue.shutdown_timeout = 20.seconds\n":                                       -2,
 	} {
 		got, ok := ShutdownTimeout([]byte(src))
 		switch {
@@ -29,10 +29,10 @@ func TestShutdownTimeout(t *testing.T) {
 func TestPumaPlugin(t *testing.T) {
 	for src, want := range map[string]string{
 		"plugin :solid_queue if ENV[\"SOLID_QUEUE_IN_PUMA\"]\n": "SOLID_QUEUE_IN_PUMA",
-		"plugin :solid_queue\n":                                  "",
-		"plugin(:solid_queue) if ENV.fetch('JOBS', nil)\n":       "JOBS",
-		"plugin :solid_queue if jobs_here?\n":                    "-",
-		"# plugin :solid_queue\nplugin :tmp_restart\n":           "-",
+		"plugin :solid_queue\n":                                 "",
+		"plugin(:solid_queue) if ENV.fetch('JOBS', nil)\n":      "JOBS",
+		"plugin :solid_queue if jobs_here?\n":                   "-",
+		"# plugin :solid_queue\nplugin :tmp_restart\n":          "-",
 	} {
 		env, ok := PumaPlugin([]byte(src))
 		if want == "-" && ok || want != "-" && (!ok || env != want) {
