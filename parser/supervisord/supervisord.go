@@ -36,8 +36,8 @@ type Option struct {
 	Key   string // lower-cased
 	Value string // continuation lines joined with "\n"
 	// Start and End are the byte offsets of the value (its first line) in
-	// the file; KeyStart is where the line starts.
-	KeyStart, Start, End int
+	// the file.
+	Start, End int
 }
 
 // Parse parses src. It never fails: lines configparser would reject are
@@ -89,7 +89,7 @@ func Parse(src []byte) *File {
 		lead := len(value) - len(strings.TrimLeftFunc(value, unicode.IsSpace))
 		v := stripComment(strings.TrimSpace(value))
 		start := lineOff + i + 1 + lead
-		last = &Option{Key: key, Value: v, KeyStart: lineOff + len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace)), Start: start, End: start + len(v)}
+		last = &Option{Key: key, Value: v, Start: start, End: start + len(v)}
 		sec.Options = append(sec.Options, last)
 	}
 	return f
@@ -136,7 +136,6 @@ type Program struct {
 	StopSignal   *Option
 	StopWaitSecs *Option
 	StopAsGroup  bool // stopasgroup: the signal goes to the program's process group
-	Environment  *Option
 }
 
 // Programs returns the file's [program:x] sections, in file order.
@@ -148,7 +147,7 @@ func (f *File) Programs() []*Program {
 			continue
 		}
 		p := &Program{Name: name, Section: s, Command: s.Get("command"), StopSignal: s.Get("stopsignal"),
-			StopWaitSecs: s.Get("stopwaitsecs"), Environment: s.Get("environment")}
+			StopWaitSecs: s.Get("stopwaitsecs")}
 		if o := s.Get("stopasgroup"); o != nil {
 			p.StopAsGroup = Bool(o.Value)
 		}
