@@ -68,6 +68,9 @@ type Program struct {
 	// with the manager, for images that run one the build context does not
 	// hold.
 	Packaged []Packaged `yaml:"packaged"`
+	// NeedsExtension is the PHP extension without which the program
+	// installs no signal handler (Laravel's pcntl).
+	NeedsExtension string `yaml:"needs_extension"`
 	// FileRunsLong: a runtime given a program file runs it until stopped.
 	FileRunsLong bool `yaml:"file_runs_long"`
 	// DaemonizesUnless: the program forks into the background and returns

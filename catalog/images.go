@@ -20,12 +20,14 @@ type Image struct {
 	EntrypointRunsCommand bool `yaml:"entrypoint_runs_command"`
 	// FlagsGoTo is the program the ENTRYPOINT puts before a first argument
 	// that starts with "-".
-	FlagsGoTo       string    `yaml:"flags_go_to"`
-	Server          string    `yaml:"server"`
-	ServerOnSigterm string    `yaml:"server_on_sigterm"`
-	GracefulSignal  string    `yaml:"graceful_signal"`
-	Shell           string    `yaml:"shell"`
-	AlpineTags      bool      `yaml:"alpine_tags"`
+	FlagsGoTo       string `yaml:"flags_go_to"`
+	Server          string `yaml:"server"`
+	ServerOnSigterm string `yaml:"server_on_sigterm"`
+	GracefulSignal  string `yaml:"graceful_signal"`
+	Shell           string `yaml:"shell"`
+	AlpineTags      bool   `yaml:"alpine_tags"`
+	// LacksExtensions are PHP extensions the image does not compile in.
+	LacksExtensions []string  `yaml:"lacks_extensions"`
 	Variants        []Variant `yaml:"variants"`
 	Source          []string  `yaml:"source"`
 	Note            string    `yaml:"note"`

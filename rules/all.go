@@ -15,6 +15,7 @@ func All() []*lint.Rule {
 		StopSignalMismatch,
 		EntrypointScriptWithoutExec,
 		PackageManagerAsPID1,
+		WorkerCannotHandleSignal,
 		StopTimeoutTooShort,
 		StopTimeoutOutOfRange,
 	}

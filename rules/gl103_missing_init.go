@@ -9,6 +9,7 @@ import (
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
+	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/shell"
 	"github.com/gracelint/gracelint/parser/taskdef"
@@ -152,15 +153,28 @@ func dockerInitFix(f *lint.File, t *lint.Target) *lint.Fix {
 // installsTini reports whether a RUN of the final stage's lineage mentions
 // tini already.
 func installsTini(f *lint.File, img *lint.Image) bool {
+	return runMentioning(f, img, "tini") != nil
+}
+
+// runMentioning returns the last RUN of the image's lineage whose text
+// holds word, or nil.
+func runMentioning(f *lint.File, img *lint.Image, word string) *dockerfile.Instruction {
+	return lastMentioning(f, img, word, "RUN")
+}
+
+// lastMentioning returns the last instruction of the image's lineage, of
+// one of the keywords, whose text holds word, or nil.
+func lastMentioning(f *lint.File, img *lint.Image, word string, keywords ...string) *dockerfile.Instruction {
 	src := f.Lines.Bytes()
 	for s := img.Stage; s != nil; s = s.BaseStage {
-		for _, in := range s.Instructions {
-			if in.Keyword == "RUN" && strings.Contains(string(src[in.Span.Start.Offset:in.Span.End.Offset]), "tini") {
-				return true
+		for i := len(s.Instructions) - 1; i >= 0; i-- {
+			in := s.Instructions[i]
+			if slices.Contains(keywords, in.Keyword) && strings.Contains(string(src[in.Span.Start.Offset:in.Span.End.Offset]), word) {
+				return in
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // pid1 names what runs as PID 1 when the stop signal arrives: the program
