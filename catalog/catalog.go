@@ -64,6 +64,13 @@ type Program struct {
 	// SendsToGroup: to each process's whole process group.
 	Sends        string `yaml:"sends"`
 	SendsToGroup bool   `yaml:"sends_to_group"`
+	// SignalFlags and SignalEnv set the signal per process
+	// ("web=TERM,worker=QUIT"); ConfigEnv names the configuration file and
+	// TimeoutEnv the timeout, where no flag does.
+	SignalFlags []string `yaml:"signal_flags"`
+	SignalEnv   string   `yaml:"signal_env"`
+	ConfigEnv   string   `yaml:"config_env"`
+	TimeoutEnv  string   `yaml:"timeout_env"`
 	// Packaged are configuration files that distribution packages install
 	// with the manager, for images that run one the build context does not
 	// hold.

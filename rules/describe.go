@@ -95,6 +95,14 @@ func shellFate(t *lint.Target, in *chain.Init, shellName string, order int, c *c
 	return fmt.Sprintf("at the next deploy SIGTERM never reaches %s, which is SIGKILLed when %s ends at the latest, %s", main, stopWait(t), lost(c))
 }
 
+// stopSignal names the signal a manager stops proc with.
+func stopSignal(proc *chain.Process) string {
+	if proc.Signal == "" {
+		return "its stop signal"
+	}
+	return proc.Signal
+}
+
 // managedFate says what happens at a stop to c, a process manager m
 // starts as proc through a shell (or script) shellName that stays as its
 // parent: the shell dies of the manager's signal at once, and the manager
@@ -103,10 +111,10 @@ func shellFate(t *lint.Target, in *chain.Init, shellName string, order int, c *c
 func managedFate(m *chain.Worker, proc *chain.Process, shellName string, c *chain.Chain) string {
 	if proc.Group {
 		return fmt.Sprintf("at the next deploy %s sends %s to the process group, %s exits at once, %s takes %s for stopped, and %s is SIGKILLed with the container %s",
-			m.Name, proc.Signal, shellName, m.Name, proc.Name, mainName(c), lost(c))
+			m.Name, stopSignal(proc), shellName, m.Name, proc.Name, mainName(c), lost(c))
 	}
 	return fmt.Sprintf("at the next deploy %s sends %s to %s alone, which exits at once, and %s never gets it: it is killed with the container %s",
-		m.Name, proc.Signal, shellName, mainName(c), lost(c))
+		m.Name, stopSignal(proc), shellName, mainName(c), lost(c))
 }
 
 // shellReason says why the shell stays, and which shell was assumed.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
+	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/lint"
 )
 
@@ -25,6 +26,9 @@ var StopSignalMismatch = &lint.Rule{
 
 func checkStopSignalMismatch(p *lint.Pass) {
 	for _, t := range p.File.Targets {
+		if t.Chain != nil && t.Chain.Managed != nil {
+			checkManagedStopSignal(p, t.Chain)
+		}
 		if t.Stop != nil && t.Stop.Signal != "" {
 			checkPlatformStopSignal(p, t)
 			continue
@@ -153,4 +157,31 @@ func checkPlatformStopSignal(p *lint.Pass, t *lint.Target) {
 			Edits: []lint.TextEdit{st.SignalEdit(spec.Graceful)}}
 	}
 	p.ReportFix(lint.Error, at, msg, suggestion, fix)
+}
+
+// checkManagedStopSignal checks the signal a process manager stops each
+// of its processes with: one a file or flag chooses (supervisord's
+// stopsignal, overmind's -i), or a manager's default other than SIGTERM
+// (overmind's SIGINT). A program it stops at once loses its work whatever
+// the platform does.
+func checkManagedStopSignal(p *lint.Pass, c *chain.Chain) {
+	m := c.Worker
+	for _, proc := range c.Managed.Processes {
+		w := proc.Chain.Worker
+		if w == nil || proc.Signal == "" || !slices.Contains(w.Spec.Fast, proc.Signal) || !proc.SignalSet && proc.Signal == "SIGTERM" {
+			continue
+		}
+		how := fmt.Sprintf("%s stops %s with %s", m.Name, proc.Name, proc.Signal)
+		if !proc.SignalSet {
+			how += ", its default"
+		}
+		msg := fmt.Sprintf("%s stops gracefully on %s, but %s (%s): at the next deploy %s stops at once, and %s",
+			w.Spec.Name, w.Spec.Graceful, how, fileLine(proc.File.Name, proc.Span), w.Spec.Name, lostWork(w))
+		suggestion := fmt.Sprintf("stopsignal=%s in [program:%s]", strings.TrimPrefix(w.Spec.Graceful, "SIG"), proc.Name)
+		if m.Spec.Manages == "procfile" && len(m.Spec.SignalFlags) > 0 {
+			suggestion = fmt.Sprintf("pass %s %s=%s to %s", m.Spec.SignalFlags[0], proc.Name, strings.TrimPrefix(w.Spec.Graceful, "SIG"), m.Name)
+		}
+		p.Add(lint.Finding{File: proc.AnchorFile, Span: proc.Anchor, Message: msg, Suggestion: suggestion,
+			Related: []lint.Related{{File: proc.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)}}})
+	}
 }

@@ -153,7 +153,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 func stopSignalOf(t *lint.Target, via *chain.Process) string {
 	switch {
 	case via != nil:
-		return via.Signal
+		return stopSignal(via)
 	case t.Stop.Signal != "":
 		return t.Stop.Signal
 	}
@@ -276,8 +276,8 @@ func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
 		}
 		drain, which, related := d.seconds, d.which, d.related
 		msg := fmt.Sprintf("%s waits %d s (%s) for %s (%s) after %s, less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
-			m.Name, wait.Seconds, wait.Describe(), proc.Name, fileLine(proc.File.Name, proc.Span), proc.Signal,
-			w.Name, which, margin, drain+margin, m.Name, w.Name, wait.Seconds, proc.Signal, d.lost)
+			m.Name, wait.Seconds, wait.Describe(), proc.Name, fileLine(proc.File.Name, proc.Span), stopSignal(proc),
+			w.Name, which, margin, drain+margin, m.Name, w.Name, wait.Seconds, stopSignal(proc), d.lost)
 		related = append(related, lint.Related{File: proc.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)})
 		f := lint.Finding{Span: proc.Anchor, File: proc.AnchorFile, Message: msg,
 			Suggestion: fmt.Sprintf("pass %s %d to %s, and give the platform that much more", wait.Setting, drain+margin, m.Name), Related: related}

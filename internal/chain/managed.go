@@ -27,11 +27,15 @@ type Process struct {
 	// Command is the command as the file writes it.
 	Command string
 	Chain   *Chain
-	// Signal is the signal the manager stops it with ("SIGTERM"); Group
+	// Signal is the signal the manager stops it with ("SIGTERM"), "" when
+	// it is set in a way gracelint cannot read; Group
 	// is true when it goes to the process's whole process group, so a
 	// shell that runs the command does not stand in its way.
 	Signal string
 	Group  bool
+	// SignalSet is true when a file or flag chooses Signal, rather than
+	// the manager's default.
+	SignalSet bool
 	// Wait is how long the manager waits after Signal before SIGKILL.
 	Wait Wait
 	// Anchor is where a finding about how the manager stops the process
@@ -94,7 +98,17 @@ func (w *Worker) configFlag() string {
 // runs it; any other is split into words and run as is. The manager stops
 // every process with one signal and one timeout (-t).
 func followProcfile(w *Worker, opt Options) *Managed {
+	env := func(name string) (string, bool) {
+		if name == "" || opt.Env == nil {
+			return "", false
+		}
+		v, ok := opt.Env()[name]
+		return v, ok
+	}
 	name := w.configFlag()
+	if v, ok := env(w.Spec.ConfigEnv); name == "" && ok {
+		name = v
+	}
 	if name == "" {
 		name = w.Spec.Config[0]
 	}
@@ -104,10 +118,15 @@ func followProcfile(w *Worker, opt Options) *Managed {
 	}
 	wait := Wait{Seconds: w.Spec.DefaultTimeout, Known: true, Setting: w.Spec.TimeoutFlags[0],
 		File: w.Argv[0].File, Span: w.Argv[0].Span}
-	if w.TimeoutSet {
+	switch v, ok := env(w.Spec.TimeoutEnv); {
+	case w.TimeoutSet:
 		wait = Wait{Seconds: w.Timeout, Known: w.TimeoutKnown, Set: true, Setting: w.Spec.TimeoutFlags[0],
 			Written: w.TimeoutFlag, File: w.TimeoutArg.File, Span: w.TimeoutArg.Span}
+	case ok:
+		n, err := strconv.Atoi(v)
+		wait.Seconds, wait.Known, wait.Set, wait.Written = n, err == nil && n >= 0, true, w.Spec.TimeoutEnv+"="+v
 	}
+	signals, signalsKnown := w.processSignals(env)
 	lines := source.NewLines(f.Src)
 	m := &Managed{}
 	for _, e := range procfile.Parse(f.Src) {
@@ -116,10 +135,53 @@ func followProcfile(w *Worker, opt Options) *Managed {
 		if !ok {
 			words = []string{"/bin/sh", "-c", e.Command}
 		}
+		sig, sigSet := sends(w.Spec), false
+		if s, ok := signals[e.Name]; ok {
+			sig, sigSet = s, true
+		} else if !signalsKnown {
+			sig = ""
+		}
 		m.Processes = append(m.Processes, &Process{Name: e.Name, File: f, Span: span, Command: e.Command, Chain: Walk(fileArgs(words, f, span), opt),
-			Signal: sends(w.Spec), Group: w.Spec.SendsToGroup, Wait: wait, Anchor: w.Argv[0].Span, AnchorFile: w.Argv[0].File})
+			Signal: sig, SignalSet: sigSet, Group: w.Spec.SendsToGroup, Wait: wait, Anchor: w.Argv[0].Span, AnchorFile: w.Argv[0].File})
 	}
 	return m
+}
+
+// processSignals reads the signals a manager's flag or environment sets
+// per process ("web=TERM,worker=QUIT", overmind's -i); known is false when
+// they are set but cannot be read.
+func (w *Worker) processSignals(env func(string) (string, bool)) (signals map[string]string, known bool) {
+	args := Values(w.Argv)
+	v, set := env(w.Spec.SignalEnv)
+	for i, a := range args {
+		for _, flag := range w.Spec.SignalFlags {
+			switch {
+			case a == flag && i+1 < len(args):
+				if w.Argv[i+1].Expanded {
+					return nil, false
+				}
+				v, set = args[i+1], true
+			case strings.HasPrefix(a, flag+"="):
+				v, set = a[len(flag)+1:], true
+			}
+		}
+	}
+	if !set {
+		return nil, true
+	}
+	signals = map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		name, sig, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok {
+			return nil, false
+		}
+		sig = strings.ToUpper(strings.TrimSpace(sig))
+		if !strings.HasPrefix(sig, "SIG") {
+			sig = "SIG" + sig
+		}
+		signals[strings.TrimSpace(name)] = sig
+	}
+	return signals, true
 }
 
 // followSupervisord reads supervisord's configuration (-c, else the first
@@ -192,8 +254,10 @@ func supervisordProcess(w *Worker, prog *supervisord.Program, f *ScriptFile, lin
 		Signal: sends(w.Spec), Group: prog.StopAsGroup, Anchor: lines.Span(prog.Section.Start, prog.Section.End), AnchorFile: f.Name,
 		Wait: Wait{Seconds: w.Spec.DefaultTimeout, Known: true, Setting: "stopwaitsecs", File: f.Name, Span: lines.Span(prog.Section.Start, prog.Section.End)}}
 	if o := prog.StopSignal; o != nil {
-		if sig, ok := supervisord.Signal(o.Value); ok {
-			p.Signal = sig
+		sig, ok := supervisord.Signal(o.Value)
+		p.Signal, p.SignalSet = sig, true
+		if !ok {
+			p.Signal = "" // a number, or not a signal at all
 		}
 	}
 	if o := prog.StopWaitSecs; o != nil {

@@ -198,3 +198,30 @@ func TestFollowSupervisord(t *testing.T) {
 		t.Errorf("packaged config: processes = %q", got)
 	}
 }
+
+func TestOvermindSettings(t *testing.T) {
+	files := map[string]string{"Procfile.prod": "web: gunicorn app:app\nworker: celery -A app worker\n"}
+	file := func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		return &ScriptFile{Name: name, Src: []byte(src)}, ok
+	}
+	env := func() map[string]string {
+		return map[string]string{"OVERMIND_PROCFILE": "Procfile.prod", "OVERMIND_TIMEOUT": "30"}
+	}
+	c := Walk(argv("overmind", "start", "-i", "web=TERM"), Options{File: file, Env: env})
+	if c.Managed == nil || len(c.Managed.Processes) != 2 {
+		t.Fatalf("managed = %+v: OVERMIND_PROCFILE names the Procfile", c.Managed)
+	}
+	web, worker := c.Managed.Processes[0], c.Managed.Processes[1]
+	if web.Signal != "SIGTERM" || !web.SignalSet || worker.Signal != "SIGINT" || worker.SignalSet || !worker.Group {
+		t.Errorf("signals: web %s %v, worker %s %v", web.Signal, web.SignalSet, worker.Signal, worker.SignalSet)
+	}
+	if w := worker.Wait; w.Seconds != 30 || !w.Set || w.Written != "OVERMIND_TIMEOUT=30" {
+		t.Errorf("wait = %+v", w)
+	}
+	// Signals the file cannot show are not guessed.
+	c = Walk([]Arg{{Value: "overmind"}, {Value: "s"}, {Value: "-f"}, {Value: "Procfile.prod"}, {Value: "-i"}, {Expanded: true}}, Options{File: file})
+	if s := c.Managed.Processes[0].Signal; s != "" {
+		t.Errorf("signal from an expanded -i = %q", s)
+	}
+}
