@@ -71,6 +71,11 @@ type Program struct {
 	SignalEnv   string   `yaml:"signal_env"`
 	ConfigEnv   string   `yaml:"config_env"`
 	TimeoutEnv  string   `yaml:"timeout_env"`
+	// KillGrace is how long a manager's last stage waits, after it signals
+	// every process left, before SIGKILL (seconds; KillGraceEnv sets it,
+	// in TimeoutEnv's unit).
+	KillGrace    int    `yaml:"kill_grace"`
+	KillGraceEnv string `yaml:"kill_grace_env"`
 	// Packaged are configuration files that distribution packages install
 	// with the manager, for images that run one the build context does not
 	// hold.

@@ -260,18 +260,15 @@ func (img *Image) contextSources(p string, depth int) []string {
 	return out
 }
 
-// CopiedNames returns the names of the files that COPY and ADD of the
-// image's lineage put directly in the image directory dir, given a lister
-// of build-context directories (directory names end in "/"). Names may
-// repeat; copies from other stages and URLs are not followed.
+// CopiedNames returns the names of the entries (files, and directories
+// ending in "/") that COPY and ADD of the image's lineage put directly in
+// the image directory dir, given a lister of build-context directories
+// (directory names end in "/"). Names may repeat; copies from other stages
+// and URLs are not followed.
 func (img *Image) CopiedNames(dir string, list func(dir string) []string) []string {
 	var out []string
-	files := func(ctxDir string) {
-		for _, e := range list(ctxDir) {
-			if !strings.HasSuffix(e, "/") {
-				out = append(out, e)
-			}
-		}
+	addAll := func(ctxDir string) {
+		out = append(out, list(ctxDir)...)
 	}
 	wd := "/"
 	img.steps(func(in *dockerfile.Instruction, expand func(string) string) {
@@ -309,11 +306,11 @@ func (img *Image) CopiedNames(dir string, list func(dir string) []string) []stri
 					}
 				}
 			case isDir && dest == dir:
-				files(src)
+				addAll(src)
 			case isDir:
 				// A subdirectory of what is copied lands in dir.
 				if rel, ok := strings.CutPrefix(dir, strings.TrimSuffix(dest, "/")+"/"); ok {
-					files(path.Join(src, rel))
+					addAll(path.Join(src, rel))
 				}
 			case dest == dir:
 				// Into dir, which the image holds as a directory even

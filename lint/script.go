@@ -91,28 +91,45 @@ func (l *Linter) imageFiles(img *Image, ctx string) func(string) (*chain.ScriptF
 	}
 }
 
-// imageGlob resolves an absolute pattern whose last element may hold
-// wildcards (/etc/supervisor/conf.d/*.conf) to the files the build context
-// at ctx (else the lint root) copies into img there, in name order.
+// imageGlob resolves an absolute pattern whose last element, or the one
+// before it, may hold wildcards (/etc/supervisor/conf.d/*.conf,
+// /etc/services.d/*/run) to the files the build context at ctx (else the
+// lint root) copies into img there, in name order.
 func (l *Linter) imageGlob(img *Image, ctx string) func(string) []*chain.ScriptFile {
 	if l.FS == nil {
 		return nil
 	}
-	return func(pattern string) []*chain.ScriptFile {
-		dir := path.Dir(pattern)
-		if !strings.HasPrefix(pattern, "/") || strings.ContainsAny(dir, "*?[") {
-			return nil
-		}
-		var names []string
-		for _, name := range img.CopiedNames(dir, l.listRoot(ctx)) {
-			if ok, _ := path.Match(path.Base(pattern), name); ok && !slices.Contains(names, name) {
-				names = append(names, name)
+	list := l.listRoot(ctx)
+	// names are the entries of the image directory dir that match pattern.
+	names := func(dir, pattern string) []string {
+		var out []string
+		for _, name := range img.CopiedNames(dir, list) {
+			name = strings.TrimSuffix(name, "/")
+			if ok, _ := path.Match(pattern, name); ok && !slices.Contains(out, name) {
+				out = append(out, name)
 			}
 		}
-		slices.Sort(names)
+		slices.Sort(out)
+		return out
+	}
+	return func(pattern string) []*chain.ScriptFile {
+		dir, base := path.Dir(pattern), path.Base(pattern)
+		if !strings.HasPrefix(pattern, "/") || strings.ContainsAny(path.Dir(dir), "*?[") {
+			return nil
+		}
+		var paths []string
+		if strings.ContainsAny(path.Base(dir), "*?[") {
+			for _, sub := range names(path.Dir(dir), path.Base(dir)) {
+				paths = append(paths, path.Join(path.Dir(dir), sub, base))
+			}
+		} else {
+			for _, name := range names(dir, base) {
+				paths = append(paths, path.Join(dir, name))
+			}
+		}
 		var out []*chain.ScriptFile
-		for _, name := range names {
-			if f, ok := l.contextFile(img, ctx, path.Join(dir, name), func(string, []byte) bool { return true }); ok {
+		for _, p := range paths {
+			if f, ok := l.contextFile(img, ctx, p, func(string, []byte) bool { return true }); ok {
 				out = append(out, f)
 			}
 		}

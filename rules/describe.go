@@ -109,6 +109,12 @@ func stopSignal(proc *chain.Process) string {
 // takes the process for stopped (measured with foreman and supervisord:
 // rules/manager_signals_test.go).
 func managedFate(m *chain.Worker, proc *chain.Process, shellName string, c *chain.Chain) string {
+	if m.Spec.Manages == "s6" {
+		// s6-overlay's last stage signals every process left, then
+		// SIGKILLs them S6_KILL_GRACETIME (3000 ms) later.
+		return fmt.Sprintf("at the next deploy s6-supervise sends %s to %s alone, which exits at once; %s gets SIGTERM only in s6-overlay's last stage, S6_KILL_GRACETIME (3 s by default) before SIGKILL, %s",
+			stopSignal(proc), shellName, mainName(c), lost(c))
+	}
 	if proc.Group {
 		return fmt.Sprintf("at the next deploy %s sends %s to the process group, %s exits at once, %s takes %s for stopped, and %s is SIGKILLed with the container %s",
 			m.Name, stopSignal(proc), shellName, m.Name, proc.Name, mainName(c), lost(c))

@@ -80,7 +80,7 @@ func checkShellWrapperWithoutExec(p *lint.Pass) {
 // managers that signal the group (overmind) are not measured: nothing is
 // said.
 func checkManagedShells(p *lint.Pass, c *chain.Chain) {
-	m := c.Worker
+	m := c.Managed.Manager
 	for _, proc := range c.Managed.Processes {
 		pc := proc.Chain
 		sh := pc.Shell

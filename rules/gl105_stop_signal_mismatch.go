@@ -165,7 +165,7 @@ func checkPlatformStopSignal(p *lint.Pass, t *lint.Target) {
 // (overmind's SIGINT). A program it stops at once loses its work whatever
 // the platform does.
 func checkManagedStopSignal(p *lint.Pass, c *chain.Chain) {
-	m := c.Worker
+	m := c.Managed.Manager
 	for _, proc := range c.Managed.Processes {
 		w := proc.Chain.Worker
 		if w == nil || proc.Signal == "" || !slices.Contains(w.Spec.Fast, proc.Signal) || !proc.SignalSet && proc.Signal == "SIGTERM" {

@@ -55,7 +55,7 @@ func checkEntrypointScriptWithoutExec(p *lint.Pass) {
 // starts that run their worker without exec: the manager signals the
 // script's shell, as it signals a shell -c (GL102).
 func checkManagedScripts(p *lint.Pass, c *chain.Chain) {
-	m := c.Worker
+	m := c.Managed.Manager
 	for _, proc := range c.Managed.Processes {
 		pc := proc.Chain
 		if proc.Group && m.Spec.Manages != "supervisord" || pc.Shell != nil {
@@ -85,6 +85,9 @@ func reportScript(p *lint.Pass, s *chain.Script, r shell.Result, c *chain.Chain,
 		what = `"$@"`
 	}
 	base := path.Base(s.File.Name)
+	if base == "run" {
+		base = path.Join(path.Base(path.Dir(s.File.Name)), base) // a service's run script: name the service
+	}
 	if s.File.Inline {
 		base = path.Base(s.File.Path) // the script the Dockerfile writes there
 	}
@@ -128,8 +131,8 @@ func interpreter(src []byte) string {
 		return "sh"
 	}
 	name := path.Base(fields[0])
-	if name == "env" && len(fields) > 1 {
-		name = path.Base(fields[1])
+	if (name == "env" || name == "with-contenv") && len(fields) > 1 {
+		name = path.Base(fields[1]) // s6-overlay's with-contenv runs the shell that follows
 	}
 	return name
 }

@@ -55,7 +55,8 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	var w *chain.Worker
 	var via *chain.Process
 	var d drain
-	if m := t.Chain.Managed; m != nil {
+	m := t.Chain.Managed
+	if m != nil {
 		for _, proc := range m.Processes {
 			pw := proc.Chain.Worker
 			if pw == nil || !pw.TimeoutKnown || pw.Spec.Unbounded && !pw.TimeoutSet {
@@ -65,12 +66,13 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 				w, via, d = pw, proc, pd
 			}
 		}
-	} else if cw := t.Chain.Worker; cw != nil && cw.TimeoutKnown {
-		cd, ok := drainTime(p, t, cw)
-		if !ok {
-			return
+	}
+	// The container's own worker, unless it is the manager: the command an
+	// init that also runs services (s6-overlay) starts.
+	if cw := t.Chain.Worker; cw != nil && cw.TimeoutKnown && (m == nil || m.Manager != cw) {
+		if cd, ok := drainTime(p, t, cw); ok && (w == nil || cd.seconds > d.seconds) {
+			w, via, d = cw, nil, cd
 		}
-		w, d = cw, cd
 	}
 	if w == nil {
 		return
@@ -107,7 +109,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	}
 	name := w.Name
 	if via != nil {
-		name = fmt.Sprintf("%s (%s %s, %s)", w.Name, t.Chain.Worker.Name, via.Name, fileLine(via.File.Name, via.Span))
+		name = fmt.Sprintf("%s (%s %s, %s)", w.Name, t.Chain.Managed.Manager.Name, via.Name, fileLine(via.File.Name, via.Span))
 	}
 	msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
 		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(t, via), consequence)
@@ -134,7 +136,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		}
 	}
 	if via != nil {
-		related = append(related, lint.Related{File: via.File.Name, Span: via.Span, Message: fmt.Sprintf("%s starts %s here", t.Chain.Worker.Name, w.Name)})
+		related = append(related, lint.Related{File: via.File.Name, Span: via.Span, Message: fmt.Sprintf("%s starts %s here", t.Chain.Managed.Manager.Name, w.Name)})
 	} else if a := w.Argv[0]; a.File != "" {
 		related = append(related, lint.Related{File: a.File, Span: a.Span, Message: fmt.Sprintf("%s starts here", w.Name)})
 	} else if t.Dockerfile != "" && t.SourceOf(a) == nil {
@@ -264,10 +266,10 @@ func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
 	if c.Managed == nil {
 		return
 	}
-	m, margin := c.Worker, p.Options.StopMargin
+	m, margin := c.Managed.Manager, p.Options.StopMargin
 	for _, proc := range c.Managed.Processes {
 		w, wait := proc.Chain.Worker, proc.Wait
-		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet || !wait.Known {
+		if w == nil || !w.TimeoutKnown || w.Spec.Unbounded && !w.TimeoutSet || !wait.Known || wait.Unbounded {
 			continue
 		}
 		d, ok := drainTime(p, t, w)
@@ -284,9 +286,18 @@ func checkManagerTimeout(p *lint.Pass, t *lint.Target, c *chain.Chain) {
 		if wait.Set {
 			f.Span, f.File = wait.Span, wait.File
 		}
-		if wait.Setting == "stopwaitsecs" {
+		switch wait.Setting {
+		case "stopwaitsecs":
 			f.Suggestion = fmt.Sprintf("set stopwaitsecs=%d in [program:%s], and give the container at least that long to stop", drain+margin, proc.Name)
 			f.Fix = stopWaitFix(proc, drain+margin)
+		case m.Spec.TimeoutEnv:
+			v := drain + margin - wait.Then
+			if m.Spec.TimeoutMillis {
+				v *= 1000
+			}
+			f.Suggestion = fmt.Sprintf("set %s=%d in the image's ENV, and give the container at least %d s to stop", wait.Setting, v, drain+margin)
+		case "timeout-down":
+			f.Suggestion = fmt.Sprintf("write %d (milliseconds) in the service's timeout-down, and give the container at least %d s to stop", (drain+margin)*1000, drain+margin)
 		}
 		p.Add(f)
 	}

@@ -39,7 +39,11 @@ var managerRows = []struct {
 	// With stopasgroup the worker gets SIGTERM too, but sh dies of it at
 	// once, supervisord takes the program for stopped and exits, and the
 	// worker is SIGKILLed with the namespace, mid-drain.
-	{"supervisord sh -c stopasgroup", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=/bin/sh -c \"FOO=1 WORKER\"\nstopwaitsecs=10\nstopasgroup=true\n")}, 1, "got-term"},
+	{"supervisord sh -c stopasgroup", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=/bin/sh -c \"FOO=1 WORKER\"\nstopwaitsecs=10\nstopasgroup=true\n")}, 3, "got-term"},
+	// s6-svscan, the scanner s6-overlay's /init runs, stops each service
+	// through its s6-supervise, which sends SIGTERM to the run script.
+	{"s6 run", []string{"s6-svscan", "scan"}, map[string]string{"scan/worker/run": "#!/bin/sh\nWORKER\n"}, 1, "running"},
+	{"s6 run exec", []string{"s6-svscan", "scan"}, map[string]string{"scan/worker/run": "#!/bin/sh\nexec WORKER\n"}, 1, "drained"},
 	// A script that does not exec its worker is a shell that stays, too.
 	{"supervisord script", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=./run.sh\nstopwaitsecs=10\n"), "run.sh": "#!/bin/sh\nWORKER\n"}, 1, "running"},
 	{"supervisord script exec", []string{"supervisord", "-n", "-c", "supervisord.conf"}, map[string]string{"supervisord.conf": supervisordConf("command=./run.sh\nstopwaitsecs=10\n"), "run.sh": "#!/bin/sh\nexec WORKER\n"}, 1, "drained"},
@@ -108,7 +112,13 @@ func rulesSayLost(t *testing.T, argv []string, files map[string]string, drain in
 	for i, a := range argv {
 		quoted[i] = fmt.Sprintf("%q", a)
 	}
-	fsys["Dockerfile"] = &fstest.MapFile{Data: []byte("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD [" + strings.Join(quoted, ", ") + "]\n")}
+	dockerfile := "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD [" + strings.Join(quoted, ", ") + "]\n"
+	if argv[0] == "s6-svscan" {
+		// s6-overlay's /init runs s6-svscan on the services the image
+		// holds; as s6-rc services their stop has no time bound, as here.
+		dockerfile = "FROM ruby:3.3-slim\nCOPY scan/ /etc/s6-overlay/s6-rc.d/\nENTRYPOINT [\"/init\"]\n"
+	}
+	fsys["Dockerfile"] = &fstest.MapFile{Data: []byte(dockerfile)}
 	l := fixtureLinter(".", fsys)
 	findings, errs := l.Run("Dockerfile", fsys["Dockerfile"].Data, lint.Dockerfile)
 	if len(errs) > 0 {

@@ -124,6 +124,9 @@ func probeProgram(dir string, argv []string, drain int, files map[string]string)
 		}
 	}
 	for name, src := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			return false, "", "", err
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(src, "WORKER", workerPath)), 0o755); err != nil {
 			return false, "", "", err
 		}

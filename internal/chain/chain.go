@@ -221,6 +221,7 @@ func (c *Chain) walk(argv []Arg, opt Options, depth int, top bool) {
 		if in, next, ok := parseInit(argv, i); ok {
 			in.Index, in.Order = index(i), c.next()
 			c.addInit(in)
+			c.followServices(argv[i], opt)
 			i = next
 			continue
 		}

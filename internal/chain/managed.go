@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"bytes"
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -16,6 +18,9 @@ import (
 // Managed are the processes a process manager starts, read from its
 // configuration, each with its chain and how the manager stops it.
 type Managed struct {
+	// Manager is the process manager: the program the chain ends in
+	// (foreman, supervisord), or the init that also runs services (s6).
+	Manager   *Worker
 	Processes []*Process
 }
 
@@ -48,6 +53,12 @@ type Process struct {
 type Wait struct {
 	Seconds int
 	Known   bool // false when it is set at run time ($TIMEOUT)
+	// Unbounded is true when the manager waits as long as the process
+	// takes.
+	Unbounded bool
+	// Then is the part of Seconds a last stage adds after the setting's
+	// own wait (s6-overlay's S6_KILL_GRACETIME).
+	Then int
 	// Set is true when a file writes it; else it is the manager's default.
 	Set bool
 	// Setting names it: "-t" (foreman's flag), "stopwaitsecs".
@@ -73,6 +84,78 @@ func (c *Chain) followManaged(opt Options) {
 	case "supervisord":
 		c.Managed = followSupervisord(w, child)
 	}
+	if c.Managed != nil {
+		c.Managed.Manager = w
+	}
+}
+
+// followServices reads the services of an init that also supervises them
+// (s6-overlay's /init): the run scripts its configuration patterns find in
+// the image, each walked as a process of its own.
+func (c *Chain) followServices(init Arg, opt Options) {
+	spec, _ := catalog.Lookup([]string{init.Value})
+	if spec == nil || spec.Manages != "s6" || opt.Glob == nil || opt.managers >= 2 || c.Managed != nil {
+		return
+	}
+	child := opt
+	child.ImageMain = false
+	child.managers++
+	m := &Managed{Manager: &Worker{Name: spec.Name, Spec: spec, Argv: []Arg{init}}}
+	for _, pattern := range spec.Config {
+		for _, f := range opt.Glob(pattern) {
+			lines := source.NewLines(f.Src)
+			first := lines.Span(0, len(bytes.SplitN(f.Src, []byte("\n"), 2)[0]))
+			p := &Process{Name: path.Base(path.Dir(f.Path)), File: f, Span: first, Command: f.Path,
+				Chain: Walk([]Arg{{Value: f.Path, Span: first, File: f.Name}}, child), Signal: "SIGTERM",
+				Anchor: init.Span, AnchorFile: init.File, Wait: s6Wait(m.Manager, f, opt)}
+			m.Processes = append(m.Processes, p)
+		}
+	}
+	if len(m.Processes) > 0 {
+		c.Managed = m
+	}
+}
+
+// s6Wait is how long s6-overlay waits for a service at a stop: an s6-rc
+// service its timeout-down file's milliseconds (none or 0: no bound), a
+// legacy /etc/services.d one S6_SERVICES_GRACETIME (3000 ms).
+func s6Wait(w *Worker, run *ScriptFile, opt Options) Wait {
+	dir := path.Dir(run.Path)
+	if !strings.HasPrefix(dir, "/etc/services.d/") {
+		wait := Wait{Unbounded: true, Known: true, Setting: "timeout-down", File: run.Name}
+		if f, ok := opt.File(path.Join(dir, "timeout-down")); ok {
+			if ms, err := strconv.Atoi(strings.TrimSpace(string(f.Src))); err == nil && ms > 0 {
+				wait = Wait{Seconds: (ms + 999) / 1000, Known: true, Set: true, Setting: "timeout-down",
+					Written: "timeout-down " + strconv.Itoa(ms), File: f.Name, Span: source.NewLines(f.Src).Span(0, len(strings.TrimRight(string(f.Src), "\n")))}
+			}
+		}
+		return wait
+	}
+	// The services get S6_SERVICES_GRACETIME, then the last stage signals
+	// every process left and waits S6_KILL_GRACETIME before SIGKILL.
+	wait := Wait{Seconds: w.Spec.DefaultTimeout + w.Spec.KillGrace, Known: true, Setting: w.Spec.TimeoutEnv, Then: w.Spec.KillGrace,
+		File: w.Argv[0].File, Span: w.Argv[0].Span}
+	if opt.Env == nil {
+		return wait
+	}
+	env := opt.Env()
+	services, kill := w.Spec.DefaultTimeout, w.Spec.KillGrace
+	for _, s := range []struct {
+		name string
+		to   *int
+	}{{w.Spec.TimeoutEnv, &services}, {w.Spec.KillGraceEnv, &kill}} {
+		if v, ok := env[s.name]; ok {
+			ms, err := strconv.Atoi(v)
+			if err != nil || ms < 0 {
+				wait.Known = false
+			}
+			*s.to = (ms + 999) / 1000
+			wait.Set = true
+			wait.Written = strings.TrimPrefix(wait.Written+", "+s.name+"="+v, ", ")
+		}
+	}
+	wait.Seconds, wait.Then = services+kill, kill
+	return wait
 }
 
 // configFlag returns the configuration file a manager's flag names, or "".
@@ -321,8 +404,11 @@ func fileArgs(words []string, f *ScriptFile, span source.Span) []Arg {
 // Describe says where the wait comes from, for messages: `"-t 20"`,
 // `its default -t`.
 func (w Wait) Describe() string {
-	if w.Set {
+	switch {
+	case w.Set:
 		return strconv.Quote(w.Written)
+	case w.Then > 0:
+		return fmt.Sprintf("its default %s, then %d s of its last stage", w.Setting, w.Then)
 	}
 	return "its default " + w.Setting
 }

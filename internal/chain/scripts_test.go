@@ -225,3 +225,46 @@ func TestOvermindSettings(t *testing.T) {
 		t.Errorf("signal from an expanded -i = %q", s)
 	}
 }
+
+func TestFollowS6Services(t *testing.T) {
+	files := map[string]string{
+		"/etc/s6-overlay/s6-rc.d/svc-sidekiq/run":          "#!/command/with-contenv bash\nexec s6-setuidgid app bundle exec sidekiq -t 20\n",
+		"/etc/s6-overlay/s6-rc.d/svc-sidekiq/timeout-down": "40000\n",
+		"/etc/s6-overlay/s6-rc.d/svc-web/run":              "#!/bin/sh\nexec puma\n",
+		"/etc/services.d/legacy/run":                       "#!/bin/sh\nexec bundle exec sidekiq\n",
+	}
+	file := func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		return &ScriptFile{Name: strings.TrimPrefix(name, "/"), Src: []byte(src), Path: name}, ok
+	}
+	glob := func(pattern string) []*ScriptFile {
+		var out []*ScriptFile
+		for name := range files {
+			if ok, _ := path.Match(pattern, name); ok {
+				f, _ := file(name)
+				out = append(out, f)
+			}
+		}
+		slices.SortFunc(out, func(a, b *ScriptFile) int { return strings.Compare(a.Path, b.Path) })
+		return out
+	}
+	env := func() map[string]string { return map[string]string{"S6_KILL_GRACETIME": "5000"} }
+	c := Walk(argv("/init", "rails", "server"), Options{File: file, Glob: glob, Script: file, Env: env})
+	if c.Managed == nil || len(c.Managed.Processes) != 3 || c.Worker == nil || c.Worker.Name != "rails server" {
+		t.Fatalf("managed = %+v, worker = %+v: /init runs the services and the command", c.Managed, c.Worker)
+	}
+	var got []string
+	for _, p := range c.Managed.Processes {
+		w := "?"
+		if p.Chain.Worker != nil {
+			w = p.Chain.Worker.Name
+		}
+		got = append(got, fmt.Sprintf("%s=%s %d %v", p.Name, w, p.Wait.Seconds, p.Wait.Unbounded))
+	}
+	// An s6-rc service waits its timeout-down, or without one as long as
+	// it takes; a services.d one S6_SERVICES_GRACETIME (3 s), then the last
+	// stage's S6_KILL_GRACETIME.
+	if want := "svc-sidekiq=sidekiq 40 false, svc-web=puma 0 true, legacy=sidekiq 8 false"; strings.Join(got, ", ") != want {
+		t.Errorf("services = %q, want %q", strings.Join(got, ", "), want)
+	}
+}
