@@ -39,16 +39,19 @@ const (
 
 // Program is one entry of programs.yaml.
 type Program struct {
-	Name           string   `yaml:"name"`
-	Match          []string `yaml:"match"`
-	Args           []string `yaml:"args"`
-	Module         string   `yaml:"module"`
-	Role           Role     `yaml:"role"`
-	OnTerm         OnTerm   `yaml:"sigterm"`
-	Graceful       string   `yaml:"graceful"`
-	Fast           []string `yaml:"fast"`
-	TimeoutFlags   []string `yaml:"timeout_flags"`
-	DefaultTimeout int      `yaml:"default_timeout"`
+	Name     string   `yaml:"name"`
+	Match    []string `yaml:"match"`
+	Args     []string `yaml:"args"`
+	Module   string   `yaml:"module"`
+	Role     Role     `yaml:"role"`
+	OnTerm   OnTerm   `yaml:"sigterm"`
+	Graceful string   `yaml:"graceful"`
+	Fast     []string `yaml:"fast"`
+	// TermGracefulEnv is an environment variable that, set, makes the
+	// program stop gracefully on SIGTERM (Resque's TERM_CHILD).
+	TermGracefulEnv string   `yaml:"term_graceful_env"`
+	TimeoutFlags    []string `yaml:"timeout_flags"`
+	DefaultTimeout  int      `yaml:"default_timeout"`
 	// TimeoutMillis: the timeout flags take milliseconds.
 	TimeoutMillis bool `yaml:"timeout_millis"`
 	Unbounded     bool `yaml:"unbounded"`

@@ -19,6 +19,7 @@ import (
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/k8s"
 	"github.com/gracelint/gracelint/parser/kamal"
+	"github.com/gracelint/gracelint/parser/procfile"
 	"github.com/gracelint/gracelint/parser/render"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
@@ -38,10 +39,11 @@ const (
 	Fly            // a Fly.io app configuration, fly.toml
 	Kamal          // a Kamal deploy configuration, config/deploy.yml
 	Render         // a Render Blueprint, render.yaml
+	Procfile       // a Procfile, Heroku's process list
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -66,6 +68,8 @@ func KindFromName(name string) Kind {
 		return Fly
 	case lower == "render.yaml" || lower == "render.yml":
 		return Render
+	case path.Base(strings.ReplaceAll(name, `\`, "/")) == "Procfile":
+		return Procfile
 	case dockerfileName(lower):
 		return Dockerfile
 	}
@@ -266,12 +270,18 @@ func Parse(name string, src []byte, kind Kind) (*File, []*InputError) {
 }
 
 func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputError) {
-	return parseIn(name, "", src, kind, opt, nil)
+	return parseIn(name, "", src, kind, opt, around{})
+}
+
+// around is what the files beside an input say about it.
+type around struct {
+	dotenv map[string]string // the variables of a Compose file's .env
+	heroku bool              // a Procfile's app deploys to Heroku: an app.json lies beside it
 }
 
 // parseIn parses src; dir is the file's directory in the lint root ("" when
-// not known) and dotenv the variables of a Compose file's .env.
-func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[string]string) (*File, []*InputError) {
+// not known).
+func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around) (*File, []*InputError) {
 	f := &File{Path: name, Kind: kind, Lines: source.NewLines(src)}
 	errAt := func(off int, msg string) *InputError {
 		p := f.Lines.Pos(off)
@@ -316,7 +326,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 		td, ferrs := taskdef.Parse(root)
 		return f, f.addTaskDef(td, ferrs, opt, errAt)
 	case Compose:
-		services, err := compose.Parse(src, dotenv)
+		services, err := compose.Parse(src, near.dotenv)
 		if err != nil {
 			return nil, yamlError(name, err)
 		}
@@ -348,6 +358,11 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, dotenv map[s
 			return nil, []*InputError{{File: name, Msg: "invalid TOML: " + err.Error()}}
 		}
 		f.Targets = f.flyTargets(c, dir, opt)
+		return f, nil
+	case Procfile:
+		if near.heroku {
+			f.Targets = f.herokuTargets(procfile.Parse(src), opt)
+		}
 		return f, nil
 	case Render:
 		svcs, err := render.Parse(src)
@@ -446,16 +461,20 @@ func Run(rules []*Rule, name string, src []byte, kind Kind) ([]Finding, []*Input
 // Run parses one input, runs the enabled rules over it and applies
 // suppressions and severity overrides. Findings come sorted by position.
 func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputError) {
-	dir, dotenv := "", map[string]string(nil)
+	dir, near := "", around{}
 	if l.Locate != nil {
 		if rel := l.Locate(name); rel != "" {
 			dir = path.Dir(rel)
 		}
 	}
-	if kind == Compose {
-		dotenv = l.dotEnv(name)
+	switch kind {
+	case Compose:
+		near.dotenv = l.dotEnv(name)
+	case Procfile:
+		_, near.heroku = l.readRoot(path.Join(dir, "app.json"))
+		near.heroku = near.heroku && dir != ""
 	}
-	f, errs := parseIn(name, dir, src, kind, &l.Options, dotenv)
+	f, errs := parseIn(name, dir, src, kind, &l.Options, near)
 	if f == nil {
 		return nil, errs
 	}

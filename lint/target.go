@@ -60,6 +60,7 @@ type Delivery int
 // The deliveries.
 const (
 	ToPID1    Delivery = iota // the container's PID 1, as docker stop does
+	ToAll                     // every process (Heroku's dyno manager)
 	ToUnknown                 // not documented (Render)
 )
 

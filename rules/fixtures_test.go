@@ -21,12 +21,24 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the .want files of JSON fixtures")
 
-// fixtures returns the bad* and ok* inputs under fixtures/<RULE>/.
+// fixtures returns the bad* and ok* inputs under fixtures/<RULE>/, and
+// the Procfiles of bad* and ok* directories there: a file whose kind
+// comes from its exact name and the files beside it (a Procfile with an
+// app.json) is a directory fixture.
 func fixtures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("../fixtures/GL*/*")
 	if err != nil {
 		t.Fatal(err)
+	}
+	procfiles, err := filepath.Glob("../fixtures/GL*/*/Procfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range procfiles {
+		if dir := filepath.Base(filepath.Dir(p)); strings.HasPrefix(dir, "bad") || strings.HasPrefix(dir, "ok") {
+			files = append(files, p)
+		}
 	}
 	var out []string
 	for _, f := range files {
@@ -96,6 +108,25 @@ func dockerfileWants(src []byte) []string {
 	return wants
 }
 
+// fixtureRule is the rule a fixture is for: the directory under
+// fixtures/ it lies in.
+func fixtureRule(path string) string {
+	dir := filepath.Dir(path)
+	if filepath.Base(path) == "Procfile" {
+		dir = filepath.Dir(dir)
+	}
+	return filepath.Base(dir)
+}
+
+// fixtureName is a fixture's file name, or its directory's for a
+// directory fixture.
+func fixtureName(path string) string {
+	if base := filepath.Base(path); base == "Procfile" {
+		return filepath.Base(filepath.Dir(path))
+	}
+	return filepath.Base(path)
+}
+
 func prefixed(file string, wants []string) []string {
 	out := make([]string, len(wants))
 	for i, w := range wants {
@@ -110,14 +141,14 @@ func TestFixtures(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			findings := runFixture(t, path)
 			base := filepath.Base(path)
-			ruleID := filepath.Base(filepath.Dir(path))
-			switch {
-			case strings.HasPrefix(base, "ok"):
+			ruleID := fixtureRule(path)
+			switch name := fixtureName(path); {
+			case strings.HasPrefix(name, "ok"):
 				for _, f := range findings {
 					t.Errorf("ok fixture has a finding: %d:%d %s %s", f.Span.Start.Line, f.Span.Start.Col, f.Rule.ID, f.Message)
 				}
 				return
-			case !strings.HasPrefix(base, "bad"):
+			case !strings.HasPrefix(name, "bad"):
 				t.Fatalf("fixture names start with bad or ok")
 			}
 			if !slices.ContainsFunc(findings, func(f lint.Finding) bool { return f.Rule.ID == ruleID }) {
@@ -195,12 +226,12 @@ func TestFixtures(t *testing.T) {
 func TestFixGoldens(t *testing.T) {
 	for _, path := range fixtures(t) {
 		base := filepath.Base(path)
-		if !strings.HasPrefix(base, "bad") {
+		if !strings.HasPrefix(fixtureName(path), "bad") {
 			continue
 		}
 		rel := strings.TrimPrefix(filepath.ToSlash(path), "../fixtures/")
 		t.Run(rel, func(t *testing.T) {
-			ruleID := filepath.Base(filepath.Dir(path))
+			ruleID := fixtureRule(path)
 			findings := runFixture(t, path)
 			checkForeignFixes(t, path, findings)
 			fixable := slices.ContainsFunc(findings, func(f lint.Finding) bool { return f.Rule.ID == ruleID && f.Fix != nil && f.File == base })

@@ -140,10 +140,16 @@ func checkPlatformStopSignal(p *lint.Pass, t *lint.Target) {
 	if !slices.Contains(spec.Fast, sig) {
 		return
 	}
+	if v := spec.TermGracefulEnv; v != "" && sig == "SIGTERM" && (t.Env == nil || t.Env[v] != "") {
+		return // the variable is set, or may be where the environment is not seen
+	}
 	where, at := fmt.Sprintf("%s is not set, so %s stops it with %s", st.SignalField, st.Platform, sig), t.Anchor
-	if st.SignalSet {
+	switch {
+	case st.SignalField == "":
+		where = fmt.Sprintf("%s stops it with %s, which cannot be changed", st.Platform, sig)
+	case st.SignalSet:
 		where, at = fmt.Sprintf("%s is %s", st.SignalField, st.Signal), st.SignalSpan
-	} else if t.Linked != nil {
+	case t.Linked != nil:
 		if _, in, _ := t.Linked.StopSignal(); in != nil {
 			return // whether the platform sends the image's STOPSIGNAL then is not known
 		}
@@ -151,6 +157,9 @@ func checkPlatformStopSignal(p *lint.Pass, t *lint.Target) {
 	msg := fmt.Sprintf("%s stops gracefully on %s, but %s: at the next deploy %s stops at once, and %s",
 		spec.Name, spec.Graceful, where, spec.Name, lostWork(c.Worker))
 	suggestion := setting(t, st.SignalField, strconv.Quote(spec.Graceful))
+	if st.SignalField == "" {
+		suggestion = fmt.Sprintf("%s's signal cannot be changed: make %s stop gracefully on %s, or run a server that does", st.Platform, spec.Name, sig)
+	}
 	var fix *lint.Fix
 	if st.SignalEdit != nil {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.SignalField, spec.Graceful), Safe: true,

@@ -94,6 +94,8 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		at, what = st.Span, fmt.Sprintf("%s %s", st.Field, st.Value(st.Seconds))
 	}
 	switch {
+	case st.Field == "":
+		what = fmt.Sprintf("%s waits %d s, which cannot be changed,", st.Platform, st.Seconds)
 	case st.PreStop > 0 && st.Set:
 		what += fmt.Sprintf(" leaves %d s after the preStop hook's %d s,", left, st.PreStop)
 	case st.PreStop > 0:
@@ -121,6 +123,9 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	var fix *lint.Fix
 	if st.Edit != nil {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
+	}
+	if st.Field == "" {
+		suggestion = fmt.Sprintf("lower %s's timeout to %d", w.Name, st.Seconds-margin)
 	}
 	if st.Max > 0 && want > st.Max {
 		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", w.Name, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
