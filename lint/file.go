@@ -21,6 +21,7 @@ import (
 	"github.com/gracelint/gracelint/parser/kamal"
 	"github.com/gracelint/gracelint/parser/procfile"
 	"github.com/gracelint/gracelint/parser/render"
+	"github.com/gracelint/gracelint/parser/systemd"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/yamlpos"
 )
@@ -40,10 +41,11 @@ const (
 	Kamal          // a Kamal deploy configuration, config/deploy.yml
 	Render         // a Render Blueprint, render.yaml
 	Procfile       // a Procfile, Heroku's process list
+	Systemd        // a systemd service unit
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -70,6 +72,8 @@ func KindFromName(name string) Kind {
 		return Render
 	case path.Base(strings.ReplaceAll(name, `\`, "/")) == "Procfile":
 		return Procfile
+	case strings.HasSuffix(lower, ".service"):
+		return Systemd
 	case dockerfileName(lower):
 		return Dockerfile
 	}
@@ -358,6 +362,9 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			return nil, []*InputError{{File: name, Msg: "invalid TOML: " + err.Error()}}
 		}
 		f.Targets = f.flyTargets(c, dir, opt)
+		return f, nil
+	case Systemd:
+		f.Targets = f.systemdTargets(systemd.Parse(src), opt)
 		return f, nil
 	case Procfile:
 		if near.heroku {

@@ -47,6 +47,9 @@ type Stop struct {
 	Max int
 	// Delivery is which processes get the stop signal.
 	Delivery Delivery
+	// Written writes a setting as the file does ("TimeoutStopSec=95"); nil
+	// for the JSON and YAML kinds, which the rules write themselves.
+	Written func(key, value string) string
 	// Value writes seconds as the field takes them: "30", or "30s".
 	Value func(seconds int) string
 	// Edit returns the edit that sets the field to seconds; nil where the

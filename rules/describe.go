@@ -145,6 +145,8 @@ func jsonArray(argv []string) string {
 // `key: value` for Compose and Kubernetes YAML.
 func setting(t *lint.Target, key, value string) string {
 	switch {
+	case t.Stop != nil && t.Stop.Written != nil:
+		return t.Stop.Written(key, value)
 	case t.Fly != nil:
 		return key + " = " + value
 	case t.ECS == nil: // Compose and Kubernetes: YAML, written as people write it
