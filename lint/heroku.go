@@ -26,10 +26,7 @@ func (f *File) herokuTargets(entries []procfile.Entry, opt *Options) []*Target {
 		if !ok {
 			words = []string{"/bin/sh", "-c", e.Command}
 		}
-		args := make([]chain.Arg, len(words))
-		for i, w := range words {
-			args[i] = chain.Arg{Value: w, Span: sp}
-		}
+		args := wordArgs(words, sp)
 		// The environment is the app's config vars, kept outside the
 		// repository: nil, not known.
 		t := &Target{Name: e.Name, Anchor: sp}

@@ -4,7 +4,6 @@ import (
 	"path"
 	"strconv"
 
-	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/kamal"
 )
@@ -39,10 +38,7 @@ func (f *File) kamalTargets(c *kamal.Config, dir string, opt *Options) []*Target
 		}
 		if words, ok := role.Words(); ok {
 			sp := f.Span(role.Cmd)
-			args := make([]chain.Arg, len(words))
-			for i, w := range words {
-				args[i] = chain.Arg{Value: w, Span: sp}
-			}
+			args := wordArgs(words, sp)
 			r.cmdSet = true
 			t.setArgv("cmd", sp, args, &r.cmd)
 		}

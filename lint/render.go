@@ -4,7 +4,6 @@ import (
 	"path"
 	"strconv"
 
-	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/parser/render"
 )
 
@@ -48,10 +47,7 @@ func (f *File) renderTargets(svcs []*render.Service, dir string, opt *Options) [
 		}
 		if ok {
 			sp := f.Span(s.Command)
-			args := make([]chain.Arg, len(words))
-			for i, w := range words {
-				args[i] = chain.Arg{Value: w, Span: sp}
-			}
+			args := wordArgs(words, sp)
 			r.cmdSet = true
 			t.setArgv("command", sp, args, &r.cmd)
 		}

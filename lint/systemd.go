@@ -29,10 +29,7 @@ func (f *File) systemdTargets(u *systemd.Unit, opt *Options) []*Target {
 		return nil
 	}
 	sp := f.Lines.Span(exec.Start, exec.End)
-	args := make([]chain.Arg, len(words))
-	for i, w := range words {
-		args[i] = chain.Arg{Value: w, Span: sp}
-	}
+	args := wordArgs(words, sp)
 	t := &Target{Name: "service", Anchor: sp, Env: unitEnv(u)}
 	t.setArgv("ExecStart", sp, args, new([]chain.Arg))
 	st := &Stop{Platform: "systemd", Field: "TimeoutStopSec", Default: systemdStopTimeout, Seconds: systemdStopTimeout,

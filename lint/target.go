@@ -312,6 +312,16 @@ func ecsTarget(lines *source.Lines, c *taskdef.Container, o *Options) *Target {
 	return t
 }
 
+// wordArgs are the words of a command a file writes as one string, each
+// pointing at the string.
+func wordArgs(words []string, sp source.Span) []chain.Arg {
+	out := make([]chain.Arg, len(words))
+	for i, w := range words {
+		out[i] = chain.Arg{Value: w, Span: sp}
+	}
+	return out
+}
+
 func span(lines *source.Lines, n *jsonpos.Node) source.Span {
 	return lines.Span(n.Start, n.End)
 }

@@ -2,11 +2,8 @@ package rules_test
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -65,25 +62,17 @@ func TestManagersAsPID1(t *testing.T) {
 		err     error
 	}
 	outcomes := make([]outcome, len(managerRows))
-	var wg sync.WaitGroup
+	programs := make([]string, len(managerRows))
 	for i, row := range managerRows {
-		if _, err := exec.LookPath(row.argv[0]); err != nil {
-			outcomes[i].missing = row.argv[0]
-			continue
-		}
-		dir, err := os.MkdirTemp("", "gracelint-pid1-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			o := &outcomes[i]
-			_, o.worker, _, o.err = probeProgram(dir, row.argv, row.drain, row.files)
-		}()
+		programs[i] = row.argv[0]
 	}
-	wg.Wait()
+	missing := probeAll(t, programs, func(i int, dir string) {
+		row, o := managerRows[i], &outcomes[i]
+		_, o.worker, _, o.err = probeProgram(dir, row.argv, row.drain, row.files)
+	})
+	for i := range outcomes {
+		outcomes[i].missing = missing[i]
+	}
 	for i, row := range managerRows {
 		o := outcomes[i]
 		t.Run(row.name, func(t *testing.T) {

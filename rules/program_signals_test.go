@@ -58,25 +58,17 @@ func TestProgramsAsPID1(t *testing.T) {
 		err     error
 	}
 	outcomes := make([]outcome, len(programRows))
-	var wg sync.WaitGroup
+	programs := make([]string, len(programRows))
 	for i, row := range programRows {
-		if _, err := exec.LookPath(row.argv[0]); err != nil {
-			outcomes[i].missing = row.argv[0]
-			continue
-		}
-		dir, err := os.MkdirTemp("", "gracelint-pid1-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			o := &outcomes[i]
-			o.alive, o.worker, o.comm, o.err = probeProgram(dir, row.argv, row.drain, nil)
-		}()
+		programs[i] = row.argv[0]
 	}
-	wg.Wait()
+	missing := probeAll(t, programs, func(i int, dir string) {
+		o := &outcomes[i]
+		o.alive, o.worker, o.comm, o.err = probeProgram(dir, programRows[i].argv, programRows[i].drain, nil)
+	})
+	for i := range outcomes {
+		outcomes[i].missing = missing[i]
+	}
 	for i, row := range programRows {
 		o := outcomes[i]
 		t.Run(strings.Join(row.argv, " "), func(t *testing.T) {
@@ -103,6 +95,33 @@ func TestProgramsAsPID1(t *testing.T) {
 			}
 		})
 	}
+}
+
+// probeAll calls probe for each row whose program is installed, each with
+// a temporary directory of its own, all at once, and returns the program
+// each row lacks ("" where it is installed).
+func probeAll(t *testing.T, programs []string, probe func(i int, dir string)) []string {
+	t.Helper()
+	missing := make([]string, len(programs))
+	var wg sync.WaitGroup
+	for i, prog := range programs {
+		if _, err := exec.LookPath(prog); err != nil {
+			missing[i] = prog
+			continue
+		}
+		dir, err := os.MkdirTemp("", "gracelint-pid1-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			probe(i, dir)
+		}()
+	}
+	wg.Wait()
+	return missing
 }
 
 // probeProgram runs argv as PID 1 of a new PID namespace with WORKER replaced

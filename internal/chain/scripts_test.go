@@ -144,21 +144,7 @@ func TestFollowSupervisord(t *testing.T) {
 		"/etc/extra/c.ini":           "[program:jobs]\ncommand=php artisan queue:work\n",
 		"/etc/supervisor/conf.d/app": "[program:app]\ncommand=gunicorn app:app\n",
 	}
-	file := func(name string) (*ScriptFile, bool) {
-		src, ok := files[name]
-		return &ScriptFile{Name: strings.TrimPrefix(name, "/"), Src: []byte(src), Path: name}, ok
-	}
-	glob := func(pattern string) []*ScriptFile {
-		var out []*ScriptFile
-		for name := range files {
-			if ok, _ := path.Match(pattern, name); ok {
-				f, _ := file(name)
-				out = append(out, f)
-			}
-		}
-		slices.SortFunc(out, func(a, b *ScriptFile) int { return strings.Compare(a.Path, b.Path) })
-		return out
-	}
+	file, glob := image(files)
 	env := func() map[string]string { return map[string]string{"TIMEOUT": "15"} }
 	describe := func(c *Chain) string {
 		if c.Managed == nil {
@@ -233,21 +219,7 @@ func TestFollowS6Services(t *testing.T) {
 		"/etc/s6-overlay/s6-rc.d/svc-web/run":              "#!/bin/sh\nexec puma\n",
 		"/etc/services.d/legacy/run":                       "#!/bin/sh\nexec bundle exec sidekiq\n",
 	}
-	file := func(name string) (*ScriptFile, bool) {
-		src, ok := files[name]
-		return &ScriptFile{Name: strings.TrimPrefix(name, "/"), Src: []byte(src), Path: name}, ok
-	}
-	glob := func(pattern string) []*ScriptFile {
-		var out []*ScriptFile
-		for name := range files {
-			if ok, _ := path.Match(pattern, name); ok {
-				f, _ := file(name)
-				out = append(out, f)
-			}
-		}
-		slices.SortFunc(out, func(a, b *ScriptFile) int { return strings.Compare(a.Path, b.Path) })
-		return out
-	}
+	file, glob := image(files)
 	env := func() map[string]string { return map[string]string{"S6_KILL_GRACETIME": "5000"} }
 	c := Walk(argv("/init", "rails", "server"), Options{File: file, Glob: glob, Script: file, Env: env})
 	if c.Managed == nil || len(c.Managed.Processes) != 3 || c.Worker == nil || c.Worker.Name != "rails server" {
@@ -267,4 +239,25 @@ func TestFollowS6Services(t *testing.T) {
 	if want := "svc-sidekiq=sidekiq 40 false, svc-web=puma 0 true, legacy=sidekiq 8 false"; strings.Join(got, ", ") != want {
 		t.Errorf("services = %q, want %q", strings.Join(got, ", "), want)
 	}
+}
+
+// image is an image holding files by absolute path: its File and Glob
+// options.
+func image(files map[string]string) (func(string) (*ScriptFile, bool), func(string) []*ScriptFile) {
+	file := func(name string) (*ScriptFile, bool) {
+		src, ok := files[name]
+		return &ScriptFile{Name: strings.TrimPrefix(name, "/"), Src: []byte(src), Path: name}, ok
+	}
+	glob := func(pattern string) []*ScriptFile {
+		var out []*ScriptFile
+		for name := range files {
+			if ok, _ := path.Match(pattern, name); ok {
+				f, _ := file(name)
+				out = append(out, f)
+			}
+		}
+		slices.SortFunc(out, func(a, b *ScriptFile) int { return strings.Compare(a.Path, b.Path) })
+		return out
+	}
+	return file, glob
 }

@@ -89,26 +89,16 @@ func Parse(src []byte) (*Config, error) {
 		if len(table) == 0 {
 			c.TopEnd = lineEnd(src, int(e.Raw.Offset+e.Raw.Length))
 		}
-		switch strings.Join(full, ".") {
+		key := strings.Join(full, ".")
+		switch key {
 		case "app":
 			k := lastKey(e)
 			c.AppStart, c.AppEnd = int(k.Raw.Offset), int(k.Raw.Offset+k.Raw.Length)
 		case "build.builder", "build.buildpacks":
 			c.Builder = true
-		case "kill_signal":
-			c.KillSignal = v
-		case "kill_timeout":
-			c.KillTimeout = v
-		case "build.dockerfile":
-			c.Dockerfile = v
-		case "build.build-target", "build.build_target":
-			c.BuildTarget = v
-		case "build.image":
-			c.Image = v
-		case "experimental.cmd":
-			c.Cmd = v
-		case "experimental.entrypoint":
-			c.Entrypoint = v
+		}
+		if to, ok := c.values()[key]; ok {
+			*to = v
 		}
 		if len(full) == 2 && full[0] == "processes" {
 			k := lastKey(e)
@@ -126,6 +116,13 @@ func Parse(src []byte) (*Config, error) {
 		return nil, &Error{Msg: err.Error()}
 	}
 	return c, nil
+}
+
+// values are the settings Parse keeps, by their dotted keys.
+func (c *Config) values() map[string]**Value {
+	return map[string]**Value{"kill_signal": &c.KillSignal, "kill_timeout": &c.KillTimeout,
+		"build.dockerfile": &c.Dockerfile, "build.build-target": &c.BuildTarget, "build.build_target": &c.BuildTarget,
+		"build.image": &c.Image, "experimental.cmd": &c.Cmd, "experimental.entrypoint": &c.Entrypoint}
 }
 
 func keyPath(e *unstable.Node) []string {

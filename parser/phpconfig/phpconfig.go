@@ -270,47 +270,30 @@ func (p *parser) atEnd() bool {
 }
 
 // skipExpr skips to the end of the current value, over nested brackets.
-func (p *parser) skipExpr() {
-	depth := 0
-	for p.tok.kind != tEOF {
-		if p.tok.kind == tPunct {
-			switch p.tok.text {
-			case "[", "(":
-				depth++
-			case "]", ")":
-				if depth == 0 {
-					return
-				}
-				depth--
-			case ",", ";":
-				if depth == 0 {
-					return
-				}
-			}
-		}
-		if p.tok.kind == tArrow && depth == 0 {
-			return
-		}
-		p.next()
-	}
-}
+func (p *parser) skipExpr() { p.skip(true) }
 
 // skipClose skips past the bracket that closes the current level.
-func (p *parser) skipClose() {
+func (p *parser) skipClose() { p.skip(false) }
+
+// skip skips tokens over nested brackets up to the bracket that closes the
+// current level, which it consumes unless atSeparator; with atSeparator it
+// also stops at a ",", ";" or "=>" of this level.
+func (p *parser) skip(atSeparator bool) {
 	depth := 0
-	for p.tok.kind != tEOF {
-		if p.tok.kind == tPunct {
-			switch p.tok.text {
-			case "(", "[":
-				depth++
-			case ")", "]":
-				if depth == 0 {
+	for ; p.tok.kind != tEOF; p.next() {
+		switch t := p.tok; {
+		case t.kind == tPunct && (t.text == "[" || t.text == "("):
+			depth++
+		case t.kind == tPunct && (t.text == "]" || t.text == ")"):
+			if depth == 0 {
+				if !atSeparator {
 					p.next()
-					return
 				}
-				depth--
+				return
 			}
+			depth--
+		case depth == 0 && atSeparator && (t.kind == tArrow || t.kind == tPunct && (t.text == "," || t.text == ";")):
+			return
 		}
-		p.next()
 	}
 }
