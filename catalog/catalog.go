@@ -55,7 +55,16 @@ type Program struct {
 	// TimeoutMillis: the timeout flags take milliseconds.
 	TimeoutMillis bool `yaml:"timeout_millis"`
 	Unbounded     bool `yaml:"unbounded"`
-	Jobs          bool `yaml:"jobs"`
+	// RailsSetting is the Rails configuration key that sets the drain
+	// ("good_job.shutdown_timeout" for config.good_job.shutdown_timeout).
+	RailsSetting string `yaml:"rails_setting"`
+	// Plugins are the catalogued programs a server runs in its own process
+	// when its configuration loads their plugin (Puma's solid_queue).
+	Plugins []string `yaml:"plugins"`
+	// Lost says what a SIGKILL before the drain ends costs, where that is
+	// more than the running work.
+	Lost string `yaml:"lost"`
+	Jobs bool   `yaml:"jobs"`
 	// Manages is the kind of file that lists the processes a manager
 	// starts: "procfile" or "supervisord".
 	Manages string `yaml:"manages"`
@@ -267,6 +276,16 @@ func argsMatch(p *Program, args []string) bool {
 		return len(args) > 0 && args[0] == p.Subcommand
 	}
 	return len(p.Args) == 0 || slices.ContainsFunc(args, func(a string) bool { return slices.Contains(p.Args, a) })
+}
+
+// Named returns the program the catalog names name, or nil.
+func Named(name string) *Program {
+	for _, p := range Programs {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
 }
 
 // NormalizeSignal spells a signal as SIGNAME: "quit", "QUIT" and "3" are

@@ -189,8 +189,11 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 		d.seconds, d.which = w.Timeout, fmt.Sprintf("timeout of %d s (%q)", w.Timeout, w.TimeoutFlag)
 		return d, true
 	}
-	if sq, ok := solidQueueDrain(p, t, w); ok {
-		return sq, true
+	if rd, unbounded, ok := railsDrain(p, t, w); ok && !unbounded {
+		return rd, true
+	} else if ok {
+		unboundedInfo(p, t, w)
+		return d, false
 	}
 	if hz, ok := horizonDrain(p, t, w); ok {
 		return hz, true
@@ -198,10 +201,7 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	if w.Name != "sidekiq" {
 		switch {
 		case w.Spec.Unbounded:
-			p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
-				Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but %s SIGKILLs it %s after SIGTERM: at the next deploy %s",
-					w.Name, t.Stop.Platform, stopWait(t), lostWork(w)),
-				Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set %s above it", w.Name, boundHint(w.Spec), t.Stop.Field)})
+			unboundedInfo(p, t, w)
 			return d, false
 		case w.Spec.DefaultTimeout == 0:
 			return d, false
@@ -225,6 +225,18 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	d.seconds, d.which = cfg.timeout.Seconds, "timeout of "+cfg.describe()
 	d.related = []lint.Related{cfg.related(fmt.Sprintf("sidekiq's timeout: %d s", cfg.timeout.Seconds))}
 	return d, true
+}
+
+// unboundedInfo says, at info, that a worker waits for its running work
+// without a bound, so no stop timeout is long enough for sure.
+func unboundedInfo(p *lint.Pass, t *lint.Target, w *chain.Worker) {
+	if t.Stop == nil {
+		return // a manager's wait, judged where the manager is
+	}
+	p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
+		Message: fmt.Sprintf("%s waits for running work without a bound when stopped, but %s SIGKILLs it %s after SIGTERM: at the next deploy %s",
+			w.Name, t.Stop.Platform, stopWait(t), lostWork(w)),
+		Suggestion: fmt.Sprintf("bound %s's shutdown (%s) and set %s above it", w.Name, boundHint(w.Spec), t.Stop.Field)})
 }
 
 func boundHint(s *catalog.Program) string {

@@ -1,4 +1,4 @@
-package solidqueue
+package railsconfig
 
 import "testing"
 
@@ -10,7 +10,7 @@ func TestShutdownTimeout(t *testing.T) {
 		"config.solid_queue.shutdown_timeout = ENV.fetch(\"T\", 30).to_i.seconds\n":                  -1,
 		"# config.solid_queue.shutdown_timeout = 20.seconds\n":                                       -2,
 	} {
-		got, ok := ShutdownTimeout([]byte(src))
+		got, ok := Setting([]byte(src), "solid_queue.shutdown_timeout")
 		switch {
 		case want == -2 && ok:
 			t.Errorf("%q: a comment sets nothing, got %+v", src, got)
@@ -21,8 +21,18 @@ func TestShutdownTimeout(t *testing.T) {
 		}
 	}
 	src := "x\n  config.solid_queue.shutdown_timeout = 20.seconds\n"
-	if got, _ := ShutdownTimeout([]byte(src)); got.Line != 2 || src[got.Start:got.End] != "20.seconds" {
+	if got, _ := Setting([]byte(src), "solid_queue.shutdown_timeout"); got.Line != 2 || src[got.Start:got.End] != "20.seconds" {
 		t.Errorf("position = %+v", got)
+	}
+}
+
+func TestGoodJobNoBound(t *testing.T) {
+	got, ok := Setting([]byte("Rails.application.configure do\n  config.good_job.shutdown_timeout = -1 # wait for jobs\nend\n"), "good_job.shutdown_timeout")
+	if !ok || !got.Known || got.Seconds != -1 {
+		t.Errorf("good_job.shutdown_timeout = %+v %v, want -1", got, ok)
+	}
+	if _, ok := Setting([]byte("config.solid_queue.shutdown_timeout = 3\n"), "good_job.shutdown_timeout"); ok {
+		t.Error("another backend's setting is not this one")
 	}
 }
 
@@ -34,19 +44,19 @@ func TestPumaPlugin(t *testing.T) {
 		"plugin :solid_queue if jobs_here?\n":                   "-",
 		"# plugin :solid_queue\nplugin :tmp_restart\n":          "-",
 	} {
-		env, ok := PumaPlugin([]byte(src))
+		env, ok := PumaPlugin([]byte(src), "solid_queue")
 		if want == "-" && ok || want != "-" && (!ok || env != want) {
 			t.Errorf("PumaPlugin(%q) = %q %v, want %q", src, env, ok, want)
 		}
 	}
 }
 
-func FuzzShutdownTimeout(f *testing.F) {
+func FuzzSetting(f *testing.F) {
 	f.Add([]byte("config.solid_queue.shutdown_timeout = 20.seconds\nplugin :solid_queue if ENV[\"X\"]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if got, ok := ShutdownTimeout(src); ok && (got.Start < 0 || got.End > len(src) || got.Start > got.End || got.Seconds < 0) {
+		if got, ok := Setting(src, "solid_queue.shutdown_timeout"); ok && (got.Start < 0 || got.End > len(src) || got.Start > got.End || got.Seconds < -1<<20) {
 			t.Fatalf("timeout %+v out of the file", got)
 		}
-		PumaPlugin(src)
+		PumaPlugin(src, "solid_queue")
 	})
 }
