@@ -38,9 +38,9 @@ func checkWorkerCannotHandleSignal(p *lint.Pass) {
 			ext := w.Spec.NeedsExtension
 			// A RUN, or an ARG or ENV a RUN expands, that names the
 			// extension may install it; a RUN that runs a script of the
-			// build context may too.
+			// build context (./install, a .sh) may too.
 			if ext == "" || !slices.Contains(ref.LacksExtensions, ext) || lastMentioning(p.File, img, ext, "RUN", "ARG", "ENV") != nil ||
-				runMentioning(p.File, img, ".sh") != nil {
+				runMentioning(p.File, img, ".sh") != nil || runMentioning(p.File, img, "./") != nil {
 				continue
 			}
 			base := ref.Name
