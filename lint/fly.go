@@ -14,6 +14,8 @@ import (
 const (
 	flyKillSignal  = "SIGINT"
 	flyKillTimeout = 5
+	// flyMaxSharedKillTimeout is the longest kill_timeout on shared CPUs.
+	flyMaxSharedKillTimeout = 300
 )
 
 // FlyProcess is a process group of a fly.toml.
@@ -85,6 +87,9 @@ func (f *File) flyTargets(c *fly.Config, dir string, opt *Options) []*Target {
 func (f *File) flyStop(c *fly.Config) *Stop {
 	st := &Stop{Platform: "Fly.io", Field: "kill_timeout", Default: flyKillTimeout, Seconds: flyKillTimeout,
 		Signal: flyKillSignal, SignalField: "kill_signal", Value: strconv.Itoa}
+	if !c.Performance {
+		st.Max = flyMaxSharedKillTimeout
+	}
 	if v := c.KillSignal; v != nil {
 		st.Signal, st.SignalSet, st.SignalSpan = v.Str, true, f.Lines.Span(v.Start, v.End)
 	}

@@ -31,6 +31,9 @@ type Config struct {
 	// Builder is [build] builder or buildpacks: the image is not built from
 	// a Dockerfile.
 	Builder bool
+	// Performance is true when a [[vm]] section asks for performance CPUs,
+	// whose kill_timeout may be longer than shared CPUs'.
+	Performance bool
 	// TopEnd is where a new top-level key goes: the end of the last
 	// top-level key's line, or 0 when there is none.
 	TopEnd int
@@ -96,6 +99,8 @@ func Parse(src []byte) (*Config, error) {
 			c.AppStart, c.AppEnd = int(k.Raw.Offset), int(k.Raw.Offset+k.Raw.Length)
 		case "build.builder", "build.buildpacks":
 			c.Builder = true
+		case "vm.[].cpu_kind", "vm.cpu_kind":
+			c.Performance = c.Performance || v == nil || v.Str != "shared"
 		}
 		if to, ok := c.values()[key]; ok {
 			*to = v

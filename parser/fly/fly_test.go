@@ -52,6 +52,19 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestPerformanceCPUs(t *testing.T) {
+	for src, want := range map[string]bool{
+		"[[vm]]\ncpu_kind = 'shared'\n":                                   false,
+		"[[vm]]\ncpu_kind = 'shared'\n[[vm]]\ncpu_kind = 'performance'\n": true,
+		"app = 'x'\n": false,
+	} {
+		c, err := Parse([]byte(src))
+		if err != nil || c.Performance != want {
+			t.Errorf("%q: performance = %v, %v", src, c.Performance, err)
+		}
+	}
+}
+
 func TestSeconds(t *testing.T) {
 	for src, want := range map[string]int{"kill_timeout = 30": 30, "kill_timeout = '45s'": 45, "kill_timeout = 1_000": 1000, "kill_timeout = 'soon'": -1, "kill_timeout = -5": -1} {
 		c, err := Parse([]byte(src))
