@@ -108,6 +108,16 @@ func reportScript(p *lint.Pass, s *chain.Script, r shell.Result, c *chain.Chain,
 	}
 	msg := fmt.Sprintf("%s runs %s %s: %s, so the script's shell stays between the stop signal and %s; %s",
 		base, what, how, r.Reason, mainName(started), fate(shellName, started))
+	suggestion := "exec " + m.String()
+	if d := s.Delay; d != nil {
+		// The script passes the signal on by hand, but late.
+		lines := source.NewLines(src)
+		msg = fmt.Sprintf("%s traps SIGTERM to pass it on to %s, but first runs `%s` in the foreground (line %d), and a shell runs a trap only when its foreground command ends: at the next deploy %s gets SIGTERM only when that sleep ends, and if the stop timeout ends first it is SIGKILLed %s",
+			base, mainName(started), d.String(), lines.Pos(d.Start).Line, mainName(started), lost(started))
+		suggestion = fmt.Sprintf("sleep in the background and wait for it (`%s & wait $!`), so the trap runs at once", d.String())
+		p.ReportIn(s.File.Name, lint.Error, lines.Span(m.Start, m.End), msg, suggestion, nil)
+		return
+	}
 	lines := source.NewLines(src)
 	var fix *lint.Fix
 	if execFixes(src, m) && !s.File.Inline { // an inline script's Dockerfile is edited by its own fixes
@@ -116,7 +126,7 @@ func reportScript(p *lint.Pass, s *chain.Script, r shell.Result, c *chain.Chain,
 		fix = &lint.Fix{Description: fmt.Sprintf("Insert exec before %s in %s", what, base), Safe: true,
 			Edits: []lint.TextEdit{{Span: lines.Span(at, at), NewText: "exec "}}}
 	}
-	p.ReportIn(s.File.Name, lint.Error, lines.Span(m.Start, m.End), msg, "exec "+m.String(), fix)
+	p.ReportIn(s.File.Name, lint.Error, lines.Span(m.Start, m.End), msg, suggestion, fix)
 }
 
 // interpreter names the shell a script's #! line asks for: "sh" without one.

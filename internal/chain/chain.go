@@ -119,6 +119,10 @@ type Script struct {
 	// Forwards is true when the script traps TERM and waits for its child,
 	// passing the signal on by hand.
 	Forwards bool
+	// Delay is the foreground command that keeps a script that traps TERM
+	// from running its trap (a sleep before its wait): it passes the
+	// signal on only when that command ends, and Forwards is false.
+	Delay *shell.Command
 	// Starts is true when the command the script hands over to is "$@", a
 	// long-running program or another script: the walk goes on there.
 	Starts bool
@@ -282,6 +286,9 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 		return
 	}
 	s.Parsed, s.Forwards = parsed, parsed.Traps()
+	if d := parsed.TrapDelay(); s.Forwards && d != nil {
+		s.Forwards, s.Delay = false, d
+	}
 	lines := source.NewLines(f.Src)
 	words := func(cmd *shell.Command) []Arg { return fileWords(cmd, f, lines, opt.Env) }
 	// The hand-over is a command the script waits for; only a script that

@@ -6,6 +6,7 @@ package shell
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -369,6 +370,39 @@ func (s *Script) AnalyzeFile(isMain func(*Command) bool) Result {
 func (s *Script) Traps() bool {
 	trapsTerm, waits, again := s.forwarding()
 	return trapsTerm && waits > 0 && again
+}
+
+// TrapDelay returns the first foreground sleep the script runs after it
+// traps TERM and before it waits: a shell runs a trap only once the
+// foreground command it is waiting for ends (only wait is interrupted),
+// so the signal is passed on that much later. A sleep of a literal second
+// or less, or one in the background, delays nothing; nil when none does.
+func (s *Script) TrapDelay() *Command {
+	trapped := false
+	for _, c := range s.Commands {
+		argv := c.Argv()
+		switch {
+		case len(argv) >= 3 && argv[0] == "trap":
+			for _, sig := range argv[2:] {
+				trapped = trapped || signalName(sig) == "TERM"
+			}
+		case !trapped || c.in("function") || c.Background():
+		case len(argv) >= 1 && argv[0] == "wait" && !c.in("loop") && !c.in("if"):
+			return nil // the script waits before any sleep
+		case len(argv) >= 2 && argv[0] == "sleep" && !shortSleep(c.Args[1]):
+			return c
+		}
+	}
+	return nil
+}
+
+// shortSleep tells a sleep of a literal second or less.
+func shortSleep(w Word) bool {
+	if !w.Literal {
+		return false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(w.Value, "s"), 64)
+	return err == nil && f <= 1
 }
 
 // forwarding returns whether the script traps TERM, how many wait commands

@@ -272,3 +272,29 @@ func TestTraps(t *testing.T) {
 		t.Errorf("single wait: %v %q", r.Verdict, r.Reason)
 	}
 }
+
+func TestTrapDelay(t *testing.T) {
+	const trap = "trap 'kill -TERM $pid' TERM\nsidekiq &\npid=$!\n"
+	for script, want := range map[string]string{
+		trap + "sleep \"$GRACE\"\nwait $pid\nwait $pid\n":                      `sleep "$GRACE"`,
+		trap + "while kill -0 $pid; do sleep 30; done\nwait $pid\n":            "sleep 30",
+		trap + "sleep 1\nwait $pid\nwait $pid\n":                               "",
+		trap + "sleep 60 & wait $!\nwait $pid\n":                               "",
+		trap + "wait $pid\nsleep 60\n":                                         "",
+		"sleep 60\n" + trap + "wait $pid\nwait $pid\n":                         "",
+		"trap 'kill -TERM $pid' INT\nsidekiq &\npid=$!\nsleep 60\nwait $pid\n": "",
+		trap + "check() { sleep 60; }\nwait $pid\nwait $pid\n":                 "",
+	} {
+		s, err := Parse(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if d := s.TrapDelay(); d != nil {
+			got = d.String()
+		}
+		if got != want {
+			t.Errorf("TrapDelay() = %q, want %q for\n%s", got, want, script)
+		}
+	}
+}
