@@ -23,6 +23,7 @@ import (
 	"github.com/gracelint/gracelint/parser/render"
 	"github.com/gracelint/gracelint/parser/systemd"
 	"github.com/gracelint/gracelint/parser/taskdef"
+	"github.com/gracelint/gracelint/parser/terraform"
 	"github.com/gracelint/gracelint/parser/yamlpos"
 )
 
@@ -42,10 +43,11 @@ const (
 	Render         // a Render Blueprint, render.yaml
 	Procfile       // a Procfile, Heroku's process list
 	Systemd        // a systemd service unit
+	Terraform      // Terraform's aws_ecs_task_definition resources
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -74,6 +76,8 @@ func KindFromName(name string) Kind {
 		return Procfile
 	case strings.HasSuffix(lower, ".service"):
 		return Systemd
+	case strings.HasSuffix(lower, ".tf"):
+		return Terraform
 	case dockerfileName(lower):
 		return Dockerfile
 	}
@@ -366,6 +370,26 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 	case Systemd:
 		f.Targets = f.systemdTargets(systemd.Parse(src), opt)
 		return f, nil
+	case Terraform:
+		tds, err := terraform.Parse(src, name)
+		if err != nil {
+			var te *terraform.Error
+			if errors.As(err, &te) && te.Offset > 0 {
+				return nil, []*InputError{errAt(te.Offset, te.Msg)}
+			}
+			return nil, []*InputError{{File: name, Msg: err.Error()}}
+		}
+		var errs []*InputError
+		for _, r := range tds {
+			td, ferrs := taskdef.Parse(r.Root)
+			errs = append(errs, f.addTaskDef(td, ferrs, opt, errAt)...)
+		}
+		for _, t := range f.Targets {
+			if !jsonObject(src, t.ECS.Node) {
+				t.Stop.Written = func(key, value string) string { return key + " = " + value } // HCL
+			}
+		}
+		return f, errs
 	case Procfile:
 		if near.heroku {
 			f.Targets = f.herokuTargets(procfile.Parse(src), opt)
@@ -402,6 +426,17 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		return f, errs
 	}
 	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
+}
+
+// jsonObject tells an object written as JSON ("key": value), as a
+// Terraform heredoc holds it, from one written as HCL (key = value).
+func jsonObject(src []byte, n *jsonpos.Node) bool {
+	if len(n.Members) == 0 {
+		return false
+	}
+	m := n.Members[0]
+	between := string(src[m.KeyEnd:m.Value.Start])
+	return strings.Contains(between, ":") && !strings.Contains(between, "=")
 }
 
 // yamlError is a YAML file that does not parse, at its line when known.
@@ -505,8 +540,9 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		}
 	}
 	findings = l.suppress(f, findings)
-	if f.Kind == CloudFormation {
-		// Fixes write task-definition JSON; a template gets suggestions.
+	if f.Kind == CloudFormation || f.Kind == Terraform {
+		// Fixes write task-definition JSON; a template or HCL gets
+		// suggestions.
 		for i := range findings {
 			findings[i].Fix = nil
 		}

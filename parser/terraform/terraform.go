@@ -1,0 +1,259 @@
+// Package terraform reads the ECS task definitions a Terraform file
+// declares, with positions: each aws_ecs_task_definition resource's
+// container_definitions, evaluated statically into a tree of jsonpos nodes
+// whose offsets are the .tf file's. jsonencode() of literal lists and
+// objects, heredoc JSON, string templates, tostring() and tonumber() are
+// read, with the locals and the variable defaults the same file declares;
+// anything else (data sources, resources, module outputs, variables
+// without a default, other functions) is an unknown value, never a guess.
+package terraform
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TaskDefinition is one aws_ecs_task_definition resource.
+type TaskDefinition struct {
+	Name string
+	// Root is an object holding "containerDefinitions" and, when set,
+	// "requiresCompatibilities", as a task definition's JSON would.
+	Root *jsonpos.Node
+}
+
+// Error is a .tf file that does not parse.
+type Error struct {
+	Offset int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// maxDepth bounds how deep locals and variables are followed, against
+// values that refer to each other.
+const maxDepth = 16
+
+// Parse returns the task definitions src declares.
+func Parse(src []byte, filename string) ([]*TaskDefinition, error) {
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		d := diags[0]
+		e := &Error{Msg: d.Summary}
+		if d.Detail != "" {
+			e.Msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			e.Offset = d.Subject.Start.Byte
+		}
+		return nil, e
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, nil
+	}
+	ev := &evaluator{src: src, locals: map[string]hclsyntax.Expression{}, vars: map[string]hclsyntax.Expression{}}
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == "locals":
+			for name, a := range b.Body.Attributes {
+				ev.locals[name] = a.Expr
+			}
+		case b.Type == "variable" && len(b.Labels) == 1:
+			if a, ok := b.Body.Attributes["default"]; ok {
+				ev.vars[b.Labels[0]] = a.Expr
+			}
+		}
+	}
+	var out []*TaskDefinition
+	for _, b := range body.Blocks {
+		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
+			continue
+		}
+		defs, ok := b.Body.Attributes["container_definitions"]
+		if !ok {
+			continue
+		}
+		rng := b.Range()
+		root := &jsonpos.Node{Kind: jsonpos.Object, Start: rng.Start.Byte, End: rng.End.Byte}
+		root.Members = append(root.Members, member("containerDefinitions", defs, ev.eval(defs.Expr, 0)))
+		if rc, ok := b.Body.Attributes["requires_compatibilities"]; ok {
+			root.Members = append(root.Members, member("requiresCompatibilities", rc, ev.eval(rc.Expr, 0)))
+		}
+		out = append(out, &TaskDefinition{Name: b.Labels[1], Root: root})
+	}
+	return out, nil
+}
+
+func member(key string, a *hclsyntax.Attribute, v *jsonpos.Node) jsonpos.Member {
+	return jsonpos.Member{Key: key, KeyStart: a.NameRange.Start.Byte, KeyEnd: a.NameRange.End.Byte, Value: v}
+}
+
+type evaluator struct {
+	src    []byte
+	locals map[string]hclsyntax.Expression
+	vars   map[string]hclsyntax.Expression
+}
+
+// unknown is a value gracelint cannot know statically, where e is written.
+func unknown(e hclsyntax.Expression) *jsonpos.Node {
+	r := e.Range()
+	return &jsonpos.Node{Kind: jsonpos.Expr, Start: r.Start.Byte, End: r.End.Byte}
+}
+
+// eval turns an expression into the JSON value it stands for.
+func (ev *evaluator) eval(e hclsyntax.Expression, depth int) *jsonpos.Node {
+	if depth > maxDepth {
+		return unknown(e)
+	}
+	r := e.Range()
+	switch e := e.(type) {
+	case *hclsyntax.TupleConsExpr:
+		n := &jsonpos.Node{Kind: jsonpos.Array, Start: r.Start.Byte, End: r.End.Byte}
+		for _, el := range e.Exprs {
+			n.Elems = append(n.Elems, ev.eval(el, depth+1))
+		}
+		return n
+	case *hclsyntax.ObjectConsExpr:
+		n := &jsonpos.Node{Kind: jsonpos.Object, Start: r.Start.Byte, End: r.End.Byte}
+		for _, item := range e.Items {
+			key, ok := objectKey(item.KeyExpr)
+			if !ok {
+				return unknown(e) // a computed key: the object's shape is not known
+			}
+			kr := item.KeyExpr.Range()
+			n.Members = append(n.Members, jsonpos.Member{Key: key, KeyStart: kr.Start.Byte, KeyEnd: kr.End.Byte, Value: ev.eval(item.ValueExpr, depth+1)})
+		}
+		return n
+	case *hclsyntax.LiteralValueExpr:
+		return literal(e.Val, r)
+	case *hclsyntax.TemplateExpr:
+		if s, ok := templateString(e); ok {
+			return &jsonpos.Node{Kind: jsonpos.String, Str: s, Start: r.Start.Byte, End: r.End.Byte}
+		}
+		if heredoc := ev.heredocJSON(e); heredoc != nil {
+			return heredoc
+		}
+		return unknown(e)
+	case *hclsyntax.TemplateWrapExpr:
+		return ev.eval(e.Wrapped, depth+1)
+	case *hclsyntax.ParenthesesExpr:
+		return ev.eval(e.Expression, depth+1)
+	case *hclsyntax.ScopeTraversalExpr:
+		if len(e.Traversal) == 2 {
+			root, attr := e.Traversal.RootName(), e.Traversal[1]
+			if a, ok := attr.(hcl.TraverseAttr); ok {
+				switch {
+				case root == "local" && ev.locals[a.Name] != nil:
+					return ev.eval(ev.locals[a.Name], depth+1)
+				case root == "var" && ev.vars[a.Name] != nil:
+					return ev.eval(ev.vars[a.Name], depth+1)
+				}
+			}
+		}
+		return unknown(e)
+	case *hclsyntax.FunctionCallExpr:
+		switch {
+		case len(e.Args) == 1 && (e.Name == "jsonencode" || e.Name == "tostring" || e.Name == "tonumber"):
+			return ev.eval(e.Args[0], depth+1)
+		}
+		return unknown(e)
+	}
+	return unknown(e)
+}
+
+// objectKey is the name of an object's key: a bare word or a literal
+// string.
+func objectKey(e hclsyntax.Expression) (string, bool) {
+	if k, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
+		if name := hcl.ExprAsKeyword(k.Wrapped); name != "" && !k.ForceNonLiteral {
+			return name, true
+		}
+		e = k.Wrapped
+	}
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok {
+		return templateString(t)
+	}
+	return "", false
+}
+
+// templateString is a template with no interpolation.
+func templateString(t *hclsyntax.TemplateExpr) (string, bool) {
+	var b strings.Builder
+	for _, p := range t.Parts {
+		lit, ok := p.(*hclsyntax.LiteralValueExpr)
+		if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
+			return "", false
+		}
+		b.WriteString(lit.Val.AsString())
+	}
+	return b.String(), true
+}
+
+func literal(v cty.Value, r hcl.Range) *jsonpos.Node {
+	n := &jsonpos.Node{Start: r.Start.Byte, End: r.End.Byte}
+	switch {
+	case v.IsNull():
+		n.Kind = jsonpos.Null
+	case v.Type() == cty.String:
+		n.Kind, n.Str = jsonpos.String, v.AsString()
+	case v.Type() == cty.Number:
+		n.Kind, n.Num = jsonpos.Number, json.Number(v.AsBigFloat().Text('f', -1))
+	case v.Type() == cty.Bool:
+		n.Kind, n.Bool = jsonpos.Bool, v.True()
+	default:
+		n.Kind = jsonpos.Expr
+	}
+	return n
+}
+
+// heredocJSON reads a heredoc or quoted template that holds JSON
+// (container_definitions = <<EOF [...] EOF), its interpolations unknown;
+// nil when it does not hold JSON.
+func (ev *evaluator) heredocJSON(t *hclsyntax.TemplateExpr) *jsonpos.Node {
+	r := t.Range()
+	raw := string(ev.src[r.Start.Byte:r.End.Byte])
+	start := r.Start.Byte
+	if strings.HasPrefix(raw, "<<") {
+		nl := strings.IndexByte(raw, '\n')
+		last := strings.LastIndexByte(strings.TrimRight(raw, "\n"), '\n')
+		if nl < 0 || last <= nl {
+			return nil
+		}
+		start += nl + 1
+		raw = raw[nl+1 : last+1]
+	} else if len(raw) >= 2 && raw[0] == '"' {
+		return nil // a quoted string's escapes would shift offsets
+	}
+	trimmed := strings.TrimSpace(raw)
+	if !strings.HasPrefix(trimmed, "[") && !strings.HasPrefix(trimmed, "{") {
+		return nil
+	}
+	doc, _, err := jsonpos.ParseTemplate([]byte(raw))
+	if err != nil {
+		return nil
+	}
+	shift(doc, start)
+	return doc
+}
+
+// shift moves a tree parsed from a slice of the file to the file's offsets.
+func shift(n *jsonpos.Node, by int) {
+	if n == nil {
+		return
+	}
+	n.Start += by
+	n.End += by
+	for i := range n.Members {
+		n.Members[i].KeyStart += by
+		n.Members[i].KeyEnd += by
+		shift(n.Members[i].Value, by)
+	}
+	for _, e := range n.Elems {
+		shift(e, by)
+	}
+}

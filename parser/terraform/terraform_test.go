@@ -1,0 +1,140 @@
+package terraform
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gracelint/gracelint/parser/jsonpos"
+)
+
+const tf = `variable "image" {
+  default = "ruby:3.3-slim"
+}
+
+variable "env" {}
+
+locals {
+  command = ["bundle", "exec", "sidekiq", "-t", local.timeout]
+  timeout = "20"
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family                   = "worker"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = jsonencode([
+    {
+      name        = "sidekiq"
+      "image"     = var.image
+      command     = local.command
+      stopTimeout = tonumber("30")
+      environment = [{ name = "RAILS_ENV", value = var.env }]
+      essential   = true
+    }
+  ])
+}
+
+resource "aws_ecs_service" "worker" {
+  name = "worker"
+}
+`
+
+func TestParse(t *testing.T) {
+	tds, err := Parse([]byte(tf), "main.tf")
+	if err != nil || len(tds) != 1 || tds[0].Name != "worker" {
+		t.Fatalf("task definitions = %+v, %v", tds, err)
+	}
+	defs := tds[0].Root.Get("containerDefinitions")
+	if defs == nil || defs.Kind != jsonpos.Array || len(defs.Elems) != 1 {
+		t.Fatalf("containerDefinitions = %+v", defs)
+	}
+	c := defs.Elems[0]
+	if n := c.Get("name"); n.Str != "sidekiq" || tf[n.Start:n.End] != `"sidekiq"` {
+		t.Errorf("name = %+v", n)
+	}
+	if img := c.Get("image"); img.Kind != jsonpos.String || img.Str != "ruby:3.3-slim" {
+		t.Errorf("image = %+v: a variable's default is its value", img)
+	}
+	cmd := c.Get("command")
+	if cmd.Kind != jsonpos.Array || len(cmd.Elems) != 5 || cmd.Elems[4].Str != "20" || tf[cmd.Elems[4].Start:cmd.Elems[4].End] != `"20"` {
+		t.Errorf("command = %+v: locals are followed, positions are where values are written", cmd)
+	}
+	if st := c.Get("stopTimeout"); st.Kind != jsonpos.String || st.Str != "30" {
+		t.Errorf("stopTimeout = %+v", st)
+	}
+	env := c.Get("environment").Elems[0]
+	if v := env.Get("value"); v.Kind != jsonpos.Expr {
+		t.Errorf("a variable without a default is unknown, got %+v", v)
+	}
+	if rc := tds[0].Root.Get("requiresCompatibilities"); rc == nil || rc.Elems[0].Str != "FARGATE" {
+		t.Errorf("requiresCompatibilities = %+v", rc)
+	}
+}
+
+func TestLoop(t *testing.T) {
+	src := "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = local.a\n}\n"
+	tds, err := Parse([]byte(src), "loop.tf")
+	if err != nil || len(tds) != 1 || tds[0].Root.Get("containerDefinitions").Kind != jsonpos.Expr {
+		t.Errorf("locals that refer to each other must end unknown: %+v, %v", tds, err)
+	}
+}
+
+func TestParseError(t *testing.T) {
+	_, err := Parse([]byte("resource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = [\n"), "bad.tf")
+	var e *Error
+	if !errors.As(err, &e) || e.Offset == 0 {
+		t.Errorf("error = %v, want one with an offset", err)
+	}
+}
+
+// TestRealFiles reads the Terraform of the labelled repositories and the
+// corpus without an error on any of them.
+func TestRealFiles(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../../../shared/corpus/terraform/*.tf", "../../../shared/repos/*/*/*/*/*.tf", "../../../shared/repos/*/*.tf"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("../shared is not beside the checkout")
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(src, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(tf))
+	f.Add([]byte("resource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = <<EOF\n[{\"name\": \"${var.n}\"}]\nEOF\n}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		tds, err := Parse(src, "fuzz.tf")
+		if err != nil {
+			return
+		}
+		var walk func(n *jsonpos.Node)
+		walk = func(n *jsonpos.Node) {
+			if n == nil {
+				return
+			}
+			if n.Start < 0 || n.End > len(src) || n.Start > n.End {
+				t.Fatalf("node %+v out of the file", n)
+			}
+			for _, m := range n.Members {
+				walk(m.Value)
+			}
+			for _, e := range n.Elems {
+				walk(e)
+			}
+		}
+		for _, td := range tds {
+			walk(td.Root)
+		}
+	})
+}
