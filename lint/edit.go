@@ -101,3 +101,44 @@ func yamlScalar(value string, quoted bool) string {
 	}
 	return strconv.Quote(value)
 }
+
+// SetHCLNumber returns the edit setting key = n in an HCL object of the
+// file (a jsonencode() argument): in place where the value is a number
+// written there, else as a new member after the last one, on a line of its
+// own at its indentation, or after a comma in a one-line object. ok is
+// false where neither can be done without guessing (an empty object, a
+// value computed elsewhere).
+func (f *File) SetHCLNumber(obj *jsonpos.Node, key string, n int) (TextEdit, bool) {
+	src := f.Lines.Bytes()
+	if v := obj.Get(key); v != nil {
+		if v.Kind != jsonpos.Number || v.Start < obj.Start || v.End > obj.End {
+			return TextEdit{}, false
+		}
+		return f.Edit(v.Start, v.End, strconv.Itoa(n)), true
+	}
+	if len(obj.Members) == 0 {
+		return TextEdit{}, false
+	}
+	last := obj.Members[len(obj.Members)-1]
+	end := last.Value.End
+	if end < obj.Start || end > obj.End {
+		return TextEdit{}, false // the value is written elsewhere (a local)
+	}
+	if f.Lines.Pos(last.KeyStart).Line == f.Lines.Pos(obj.Start).Line {
+		return f.Edit(end, end, ", "+key+" = "+strconv.Itoa(n)), true
+	}
+	lineStart := f.Lines.LineStart(f.Lines.Pos(last.KeyStart).Line)
+	indent := string(src[lineStart:last.KeyStart])
+	if strings.TrimLeft(indent, " \t") != "" {
+		return TextEdit{}, false
+	}
+	// terraform fmt aligns the = of consecutive attributes: line the new
+	// one up with the last.
+	name := key
+	if eq := strings.IndexByte(string(src[last.KeyEnd:last.Value.Start]), '='); eq >= 0 {
+		for width := last.KeyEnd + eq - last.KeyStart; len(name)+1 < width; {
+			name += " "
+		}
+	}
+	return f.Edit(end, end, f.Newline()+indent+name+" = "+strconv.Itoa(n)), true
+}

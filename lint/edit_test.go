@@ -45,3 +45,19 @@ func TestSetYAMLValue(t *testing.T) {
 		})
 	}
 }
+
+func TestSetHCLNumber(t *testing.T) {
+	src := "locals {\n  image = \"ruby:3.3\"\n}\nresource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode([{ name = \"w\", image = \"i\" }, {\n    name  = \"x\"\n    image = local.image\n  }])\n}\n"
+	f, errs := Parse("main.tf", []byte(src), Terraform)
+	if len(errs) > 0 || len(f.Targets) != 2 {
+		t.Fatalf("targets = %d, %v", len(f.Targets), errs)
+	}
+	if e, ok := f.SetHCLNumber(f.Targets[0].ECS.Node, "stopTimeout", 35); !ok || e.NewText != ", stopTimeout = 35" {
+		t.Errorf("one-line object: %q %v", e.NewText, ok)
+	}
+	// The last member's value is a local written elsewhere: nothing is
+	// inserted after it.
+	if _, ok := f.SetHCLNumber(f.Targets[1].ECS.Node, "stopTimeout", 35); ok {
+		t.Errorf("an object whose last value is written elsewhere gets no edit")
+	}
+}

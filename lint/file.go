@@ -385,8 +385,18 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			errs = append(errs, f.addTaskDef(td, ferrs, opt, errAt)...)
 		}
 		for _, t := range f.Targets {
-			if !jsonObject(src, t.ECS.Node) {
-				t.Stop.Written = func(key, value string) string { return key + " = " + value } // HCL
+			if jsonObject(src, t.ECS.Node) {
+				continue // a heredoc holds JSON: JSON's edits apply
+			}
+			t.Stop.Written = func(key, value string) string { return key + " = " + value } // HCL
+			node := t.ECS.Node
+			if _, ok := f.SetHCLNumber(node, "stopTimeout", 0); ok {
+				t.Stop.Edit = func(seconds int) TextEdit {
+					e, _ := f.SetHCLNumber(node, "stopTimeout", seconds)
+					return e
+				}
+			} else {
+				t.Stop.Edit = nil
 			}
 		}
 		return f, errs
@@ -540,11 +550,19 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		}
 	}
 	findings = l.suppress(f, findings)
-	if f.Kind == CloudFormation || f.Kind == Terraform {
-		// Fixes write task-definition JSON; a template or HCL gets
-		// suggestions.
+	switch f.Kind {
+	case CloudFormation:
+		// Fixes write task-definition JSON; a template gets suggestions.
 		for i := range findings {
 			findings[i].Fix = nil
+		}
+	case Terraform:
+		// Only the fixes that edit a string or a number in place, or that
+		// set the stop timeout as HCL, hold in a .tf file.
+		for i := range findings {
+			if id := findings[i].Rule.ID; id != "GL102" && id != "GL201" {
+				findings[i].Fix = nil
+			}
 		}
 	}
 	for i := range findings {
