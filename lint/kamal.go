@@ -60,7 +60,8 @@ func (f *File) kamalTargets(c *kamal.Config, dir string, opt *Options) []*Target
 // (kamal-proxy has drained its requests), so Docker's 10 s or the
 // container's stop-timeout option.
 func (f *File) kamalStop(c *kamal.Config, role *kamal.Role) *Stop {
-	st := &Stop{Platform: "Kamal", Field: "stop_timeout", Value: strconv.Itoa}
+	st := &Stop{Platform: "Kamal", Field: "stop_timeout", Value: strconv.Itoa,
+		Init: "options: {init: true} on the role (docker run --init)"}
 	at := role.Node
 	if at == nil {
 		at = c.Root

@@ -47,6 +47,9 @@ type Stop struct {
 	Max int
 	// Delivery is which processes get the stop signal.
 	Delivery Delivery
+	// Init says how the file starts an init for the container, for
+	// suggestions; "" where gracelint knows no setting.
+	Init string
 	// Written writes a setting as the file does ("TimeoutStopSec=95"); nil
 	// for the JSON and YAML kinds, which the rules write themselves.
 	Written func(key, value string) string

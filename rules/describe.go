@@ -53,6 +53,10 @@ func stopWait(t *lint.Target) string {
 		return "the stop timeout"
 	case t.Stop.Set:
 		return fmt.Sprintf("%s (%d s)", t.Stop.Field, t.Stop.Seconds)
+	case t.Stop.DefaultWhy != "":
+		return fmt.Sprintf("%d s (%s)", t.Stop.Seconds, t.Stop.DefaultWhy)
+	case t.Stop.Field == "":
+		return fmt.Sprintf("%d s", t.Stop.Seconds)
 	}
 	return fmt.Sprintf("the default %s (%d s)", t.Stop.Field, t.Stop.Seconds)
 }

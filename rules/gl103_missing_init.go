@@ -196,6 +196,12 @@ func initSuggestion(t *lint.Target) string {
 		}
 		return setting(t, "linuxParameters", "{"+setting(t, "initProcessEnabled", "true")+"}")
 	}
+	if t.Stop != nil && t.Stop.Init != "" {
+		return t.Stop.Init
+	}
+	if t.Image == nil {
+		return "an init such as tini in the image's ENTRYPOINT"
+	}
 	argv := []string{"tini", "--"}
 	if ep := t.Image.Entrypoint; ep != nil && !ep.Instr.ShellForm {
 		argv = append(argv, ep.Instr.ArgsValues()...)

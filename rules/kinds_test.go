@@ -1,0 +1,58 @@
+package rules_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gracelint/gracelint/lint"
+)
+
+// TestEveryKindEveryProgram lints each platform file kind running each
+// kind of program the rules tell apart, with every rule: none may panic,
+// and every finding must point into the file.
+func TestEveryKindEveryProgram(t *testing.T) {
+	commands := []string{"node worker.js", "sh -c 'bundle exec sidekiq'", "bundle exec unicorn", "bundle exec sidekiq -t 60",
+		"supervisord -c /etc/supervisord.conf", "foreman start", "/init", "gunicorn app:app", "php artisan queue:work", "npm start", "tini -- sleep infinity"}
+	kinds := map[string]func(cmd string) string{
+		"fly.toml": func(cmd string) string {
+			return fmt.Sprintf("[build]\nimage = 'ruby:3.3'\n[processes]\nworker = %q\n", cmd)
+		},
+		"config/deploy.yml": func(cmd string) string {
+			return fmt.Sprintf("service: s\nimage: acme/app\nservers:\n  web:\n    hosts: [1.2.3.4]\n    cmd: %s\n  job:\n    hosts: [1.2.3.5]\n    cmd: %s\n", cmd, cmd)
+		},
+		"render.yaml": func(cmd string) string {
+			return fmt.Sprintf("services:\n  - type: worker\n    name: w\n    runtime: docker\n    dockerCommand: %s\n  - type: worker\n    name: n\n    runtime: ruby\n    startCommand: %s\n", cmd, cmd)
+		},
+		"app/Procfile":   func(cmd string) string { return "worker: " + cmd + "\n" },
+		"worker.service": func(cmd string) string { return "[Service]\nExecStart=/usr/bin/env " + cmd + "\n" },
+		"main.tf": func(cmd string) string {
+			return fmt.Sprintf("resource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode([{ name = \"w\", image = \"ruby:3.3\", command = [%q] }])\n}\n", cmd)
+		},
+	}
+	for name, write := range kinds {
+		for _, cmd := range commands {
+			t.Run(name+"/"+cmd, func(t *testing.T) {
+				src := []byte(write(cmd))
+				fsys := fstest.MapFS{
+					name:                   {Data: src},
+					"app/app.json":         {Data: []byte("{}")},
+					"Dockerfile":           {Data: []byte("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\n")},
+					"etc/supervisord.conf": {Data: []byte("[program:w]\ncommand=sh -c 'FOO=1 sidekiq'\n")},
+				}
+				findings, errs := fixtureLinter(".", fsys).Run(name, src, lint.Detect(name, src))
+				for _, e := range errs {
+					if !strings.Contains(e.Msg, "invalid") {
+						t.Errorf("input error: %v", e)
+					}
+				}
+				for _, f := range findings {
+					if f.File == name && f.Span.End.Offset > len(src) {
+						t.Errorf("%s finding past the file's end: %+v", f.Rule.ID, f.Span)
+					}
+				}
+			})
+		}
+	}
+}
