@@ -14,6 +14,7 @@ import (
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/cfn"
 	"github.com/gracelint/gracelint/parser/compose"
+	"github.com/gracelint/gracelint/parser/copilot"
 	"github.com/gracelint/gracelint/parser/dockerfile"
 	"github.com/gracelint/gracelint/parser/fly"
 	"github.com/gracelint/gracelint/parser/jsonpos"
@@ -44,10 +45,11 @@ const (
 	Procfile       // a Procfile, Heroku's process list
 	Systemd        // a systemd service unit
 	Terraform      // Terraform's aws_ecs_task_definition resources
+	Copilot        // an AWS Copilot service manifest
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file", "Copilot manifest"}[k]
 }
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -168,6 +170,8 @@ func Sniff(name string, src []byte) Kind {
 		return Kamal
 	case (ext == ".yaml" || ext == ".yml") && render.IsBlueprint(src):
 		return Render
+	case (ext == ".yaml" || ext == ".yml") && copilot.IsManifest(src):
+		return Copilot
 	case isTemplateName(lower) && (bytes.Contains(src, []byte(`"containerDefinitions"`)) || bytes.Contains(src, []byte(`"image"`))) && !k8s.IsHelmTemplate(src):
 		if doc, _, err := jsonpos.ParseTemplate(src); err != nil || taskdef.Root(doc) != nil {
 			return TaskDef
@@ -369,6 +373,13 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		return f, nil
 	case Systemd:
 		f.Targets = f.systemdTargets(systemd.Parse(src), opt)
+		return f, nil
+	case Copilot:
+		m, err := copilot.Parse(src)
+		if err != nil {
+			return nil, yamlError(name, err)
+		}
+		f.Targets = f.copilotTargets(m, dir, opt)
 		return f, nil
 	case Terraform:
 		tds, err := terraform.Parse(src, name)

@@ -11,9 +11,6 @@ import (
 	"github.com/gracelint/gracelint/lint"
 )
 
-// fargateMaxStopTimeout is the longest stopTimeout Fargate allows.
-const fargateMaxStopTimeout = 120
-
 // StopTimeoutTooShort reports a container whose stop timeout (ECS
 // stopTimeout, Compose stop_grace_period, Kubernetes
 // terminationGracePeriodSeconds) ends before its worker's shutdown can finish.
@@ -131,10 +128,10 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", w.Name, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
 		fix = nil
 	}
-	if t.TaskDef != nil && want > fargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
-		lower := fargateMaxStopTimeout - margin
+	if t.TaskDef != nil && want > lint.FargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
+		lower := lint.FargateMaxStopTimeout - margin
 		suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
-			w.Name, lower, setting(t, st.Field, st.Value(fargateMaxStopTimeout)))
+			w.Name, lower, setting(t, st.Field, st.Value(lint.FargateMaxStopTimeout)))
 		fix = nil
 		if st.Edit != nil && via == nil {
 			fix = lowerTimeoutFix(p.File, t, lower)
@@ -270,8 +267,8 @@ func lowerTimeoutFix(f *lint.File, t *lint.Target, lower int) *lint.Fix {
 		return nil
 	}
 	return &lint.Fix{
-		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running work gets less time)", w.Name, lower, fargateMaxStopTimeout),
-		Edits:       []lint.TextEdit{edit, t.Stop.Edit(fargateMaxStopTimeout)},
+		Description: fmt.Sprintf("Lower %s's timeout to %d s and set stopTimeout to %d (unsafe: running work gets less time)", w.Name, lower, lint.FargateMaxStopTimeout),
+		Edits:       []lint.TextEdit{edit, t.Stop.Edit(lint.FargateMaxStopTimeout)},
 	}
 }
 

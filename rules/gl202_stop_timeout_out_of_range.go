@@ -27,12 +27,12 @@ func checkStopTimeoutOutOfRange(p *lint.Pass) {
 			continue
 		}
 		s := t.ECS.Def.StopTimeout
-		if s == nil || (*s >= fargateMinStopTimeout && *s <= fargateMaxStopTimeout) {
+		if s == nil || (*s >= fargateMinStopTimeout && *s <= lint.FargateMaxStopTimeout) {
 			continue
 		}
-		clamped := min(max(int(*s), fargateMinStopTimeout), fargateMaxStopTimeout)
+		clamped := min(max(int(*s), fargateMinStopTimeout), lint.FargateMaxStopTimeout)
 		msg := fmt.Sprintf("stopTimeout %d is outside the %d..%d s that Fargate supports (requiresCompatibilities includes FARGATE): at the next deploy ECS either rejects it or stops %q with a different timeout than the one planned",
-			*s, fargateMinStopTimeout, fargateMaxStopTimeout, t.Name)
+			*s, fargateMinStopTimeout, lint.FargateMaxStopTimeout, t.Name)
 		n := t.ECS.Field("stopTimeout")
 		fix := &lint.Fix{
 			Description: fmt.Sprintf("Set stopTimeout to %d (unsafe: the container gets a different stop window)", clamped),

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -25,7 +26,10 @@ func TestEveryKindEveryProgram(t *testing.T) {
 		"render.yaml": func(cmd string) string {
 			return fmt.Sprintf("services:\n  - type: worker\n    name: w\n    runtime: docker\n    dockerCommand: %s\n  - type: worker\n    name: n\n    runtime: ruby\n    startCommand: %s\n", cmd, cmd)
 		},
-		"app/Procfile":   func(cmd string) string { return "worker: " + cmd + "\n" },
+		"app/Procfile": func(cmd string) string { return "worker: " + cmd + "\n" },
+		"copilot/w/manifest.yml": func(cmd string) string {
+			return fmt.Sprintf("name: w\ntype: Backend Service\nimage:\n  build: Dockerfile\ncommand: %s\n", cmd)
+		},
 		"worker.service": func(cmd string) string { return "[Service]\nExecStart=/usr/bin/env " + cmd + "\n" },
 		"main.tf": func(cmd string) string {
 			return fmt.Sprintf("resource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode([{ name = \"w\", image = \"ruby:3.3\", command = [%q] }])\n}\n", cmd)
@@ -54,5 +58,28 @@ func TestEveryKindEveryProgram(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCopilotBuildsFromTheWorkspace links a Copilot service to the
+// Dockerfile image.build names, relative to the directory copilot/ is in,
+// and follows its command into the script the build context holds.
+func TestCopilotBuildsFromTheWorkspace(t *testing.T) {
+	manifest := []byte("name: worker\ntype: Backend Service\nimage:\n  build:\n    dockerfile: docker/Dockerfile\n    context: .\ncommand: bin/worker\n")
+	fsys := fstest.MapFS{
+		"copilot/worker/manifest.yml": {Data: manifest},
+		"docker/Dockerfile":           {Data: []byte("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\n")},
+		"bin/worker":                  {Data: []byte("#!/bin/sh\nbundle exec rails db:migrate\nbundle exec sidekiq\n")},
+	}
+	findings, errs := fixtureLinter(".", fsys).Run("copilot/worker/manifest.yml", manifest, lint.Copilot)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Span.Start.Line, f.Rule.ID))
+	}
+	if !slices.Contains(got, "bin/worker:3 GL106") {
+		t.Errorf("findings = %q, want GL106 in bin/worker", got)
 	}
 }

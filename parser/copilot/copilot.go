@@ -1,0 +1,137 @@
+// Package copilot reads AWS Copilot service manifests
+// (copilot/<service>/manifest.yml) with positions: the service's type,
+// the image it builds or pulls, its command and entrypoint, its variables,
+// and the taskdef_overrides that set the container's StopTimeout or
+// start ECS's init.
+package copilot
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/gracelint/gracelint/parser/jsonpos"
+	"github.com/gracelint/gracelint/parser/yamlpos"
+	"github.com/mattn/go-shellwords"
+)
+
+// Types are the manifest types Copilot deploys as ECS services.
+var Types = []string{"Load Balanced Web Service", "Backend Service", "Worker Service"}
+
+// Manifest is a parsed service manifest.
+type Manifest struct {
+	Name, Type string
+	Root       *jsonpos.Node
+	// NameStart and NameEnd are the byte offsets of the name value.
+	NameStart, NameEnd int
+	// Dockerfile, Context and Target are image.build's, relative to the
+	// workspace (the directory copilot/ is in); Location is image.location.
+	Dockerfile, Context, Target, Location string
+	Command, Entrypoint                   *jsonpos.Node
+	Variables                             map[string]string
+	// StopTimeout is the value a taskdef_overrides rule sets for
+	// ContainerDefinitions[0].StopTimeout; nil when none does.
+	StopTimeout *jsonpos.Node
+	// Init is true when a rule sets
+	// ContainerDefinitions[0].LinuxParameters.InitProcessEnabled.
+	Init bool
+}
+
+// IsManifest tells a Copilot service manifest by its content: a name and
+// one of Copilot's service or job types at its top level.
+func IsManifest(src []byte) bool {
+	if !bytes.Contains(src, []byte("type:")) {
+		return false
+	}
+	docs, err := yamlpos.Parse(src)
+	if err != nil || len(docs) != 1 {
+		return false
+	}
+	t, n := docs[0].Get("type"), docs[0].Get("name")
+	return t != nil && n != nil && t.Kind == jsonpos.String && (strings.HasSuffix(t.Str, " Service") || t.Str == "Scheduled Job" || t.Str == "Static Site")
+}
+
+// Parse parses src.
+func Parse(src []byte) (*Manifest, error) {
+	docs, err := yamlpos.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) != 1 || docs[0].Kind != jsonpos.Object {
+		return nil, &yamlpos.Error{Msg: "not a Copilot manifest: the file must be one YAML mapping"}
+	}
+	root := docs[0]
+	m := &Manifest{Root: root, Variables: map[string]string{}, Command: root.Get("command"), Entrypoint: root.Get("entrypoint")}
+	if n := root.Get("name"); n != nil && n.Kind == jsonpos.String {
+		m.Name, m.NameStart, m.NameEnd = n.Str, n.Start, n.End
+	}
+	if t := root.Get("type"); t != nil && t.Kind == jsonpos.String {
+		m.Type = t.Str
+	}
+	if img := root.Get("image"); img != nil {
+		if l := img.Get("location"); l != nil && l.Kind == jsonpos.String {
+			m.Location = l.Str
+		}
+		switch b := img.Get("build"); {
+		case b == nil:
+		case b.Kind == jsonpos.String:
+			m.Dockerfile = b.Str
+		case b.Kind == jsonpos.Object:
+			for key, to := range map[string]*string{"dockerfile": &m.Dockerfile, "context": &m.Context, "target": &m.Target} {
+				if v := b.Get(key); v != nil && v.Kind == jsonpos.String {
+					*to = v.Str
+				}
+			}
+		}
+	}
+	if vars := root.Get("variables"); vars != nil && vars.Kind == jsonpos.Object {
+		for _, v := range vars.Members {
+			if v.Value.Kind == jsonpos.String || v.Value.Kind == jsonpos.Number {
+				m.Variables[v.Key] = v.Value.Str + string(v.Value.Num)
+			}
+		}
+	}
+	if rules := root.Get("taskdef_overrides"); rules != nil && rules.Kind == jsonpos.Array {
+		for _, r := range rules.Elems {
+			p, v := r.Get("path"), r.Get("value")
+			if p == nil || v == nil || p.Kind != jsonpos.String {
+				continue
+			}
+			switch strings.ReplaceAll(p.Str, " ", "") {
+			case "ContainerDefinitions[0].StopTimeout":
+				m.StopTimeout = v
+			case "ContainerDefinitions[0].LinuxParameters.InitProcessEnabled":
+				m.Init = v.Kind == jsonpos.Bool && v.Bool
+			}
+		}
+	}
+	return m, nil
+}
+
+// Words is a command or entrypoint as Copilot passes it to ECS: a list as
+// is, a string split into words (no shell runs it). ok is false for
+// anything else.
+func Words(n *jsonpos.Node) (words []string, spans [][2]int, ok bool) {
+	switch {
+	case n == nil:
+		return nil, nil, false
+	case n.Kind == jsonpos.String:
+		w, err := shellwords.Parse(n.Str)
+		if err != nil || len(w) == 0 {
+			return nil, nil, false
+		}
+		for range w {
+			spans = append(spans, [2]int{n.Start, n.End})
+		}
+		return w, spans, true
+	case n.Kind == jsonpos.Array:
+		for _, e := range n.Elems {
+			if e.Kind != jsonpos.String {
+				return nil, nil, false
+			}
+			words = append(words, e.Str)
+			spans = append(spans, [2]int{e.Start, e.End})
+		}
+		return words, spans, len(words) > 0
+	}
+	return nil, nil, false
+}
