@@ -289,6 +289,7 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 type around struct {
 	dotenv map[string]string // the variables of a Compose file's .env
 	heroku bool              // a Procfile's app deploys to Heroku: an app.json lies beside it
+	module [][]byte          // the other .tf files of a Terraform file's module
 }
 
 // parseIn parses src; dir is the file's directory in the lint root ("" when
@@ -382,7 +383,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		f.Targets = f.copilotTargets(m, dir, opt)
 		return f, nil
 	case Terraform:
-		tds, err := terraform.Parse(src, name)
+		tds, err := terraform.Parse(src, name, near.module...)
 		if err != nil {
 			var te *terraform.Error
 			if errors.As(err, &te) && te.Offset > 0 {
@@ -536,6 +537,8 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	case Procfile:
 		_, near.heroku = l.readRoot(path.Join(dir, "app.json"))
 		near.heroku = near.heroku && dir != ""
+	case Terraform:
+		near.module = l.moduleFiles(name, dir)
 	}
 	f, errs := parseIn(name, dir, src, kind, &l.Options, near)
 	if f == nil {
@@ -585,6 +588,34 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		return cmp.Or(cmp.Compare(a.Span.Start.Offset, b.Span.Start.Offset), strings.Compare(a.Rule.ID, b.Rule.ID))
 	})
 	return findings, errs
+}
+
+// maxModuleFiles bounds how many files of a Terraform module are read for
+// its locals and variables.
+const maxModuleFiles = 200
+
+// moduleFiles reads the other .tf files of the directory a Terraform file
+// is in: its module.
+func (l *Linter) moduleFiles(name, dir string) [][]byte {
+	if l.FS == nil || l.Locate == nil || dir == "" || !fs.ValidPath(dir) {
+		return nil
+	}
+	self := l.Locate(name)
+	entries, err := fs.ReadDir(l.FS, dir)
+	if err != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, e := range entries {
+		p := path.Join(dir, e.Name())
+		if !strings.HasSuffix(e.Name(), ".tf") || p == self || len(out) == maxModuleFiles {
+			continue
+		}
+		if src, ok := l.readRoot(p); ok {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 // Span returns the span of a JSON value of the file.

@@ -38,8 +38,10 @@ func (e *Error) Error() string { return e.Msg }
 // values that refer to each other.
 const maxDepth = 16
 
-// Parse returns the task definitions src declares.
-func Parse(src []byte, filename string) ([]*TaskDefinition, error) {
+// Parse returns the task definitions src declares. module holds the other
+// .tf files of its module, whose locals and variable defaults it may use:
+// a value from one of them points at where src refers to it.
+func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, error) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		d := diags[0]
@@ -56,19 +58,14 @@ func Parse(src []byte, filename string) ([]*TaskDefinition, error) {
 	if !ok {
 		return nil, nil
 	}
-	ev := &evaluator{src: src, locals: map[string]hclsyntax.Expression{}, vars: map[string]hclsyntax.Expression{}}
-	for _, b := range body.Blocks {
-		switch {
-		case b.Type == "locals":
-			for name, a := range b.Body.Attributes {
-				ev.locals[name] = a.Expr
-			}
-		case b.Type == "variable" && len(b.Labels) == 1:
-			if a, ok := b.Body.Attributes["default"]; ok {
-				ev.vars[b.Labels[0]] = a.Expr
-			}
+	ev := &evaluator{src: src, locals: map[string]value{}, vars: map[string]value{}}
+	for _, other := range module {
+		f, diags := hclsyntax.ParseConfig(other, "", hcl.InitialPos)
+		if b, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+			ev.declare(b, other)
 		}
 	}
+	ev.declare(body, src)
 	var out []*TaskDefinition
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
@@ -95,8 +92,59 @@ func member(key string, a *hclsyntax.Attribute, v *jsonpos.Node) jsonpos.Member 
 
 type evaluator struct {
 	src    []byte
-	locals map[string]hclsyntax.Expression
-	vars   map[string]hclsyntax.Expression
+	locals map[string]value
+	vars   map[string]value
+}
+
+// value is a local's or a variable default's expression and the source of
+// the file it is written in.
+type value struct {
+	expr hclsyntax.Expression
+	src  []byte
+}
+
+// declare records the locals and the variable defaults of a file of the
+// module, whose source is src.
+func (ev *evaluator) declare(body *hclsyntax.Body, src []byte) {
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == "locals":
+			for name, a := range b.Body.Attributes {
+				ev.locals[name] = value{a.Expr, src}
+			}
+		case b.Type == "variable" && len(b.Labels) == 1:
+			if a, ok := b.Body.Attributes["default"]; ok {
+				ev.vars[b.Labels[0]] = value{a.Expr, src}
+			}
+		}
+	}
+}
+
+// follow evaluates a local or a variable; one written in another file of
+// the module points at the reference, r, in this one.
+func (ev *evaluator) follow(v value, r hcl.Range, depth int) *jsonpos.Node {
+	if len(v.src) > 0 && len(ev.src) > 0 && &v.src[0] == &ev.src[0] {
+		return ev.eval(v.expr, depth+1)
+	}
+	other := &evaluator{src: v.src, locals: ev.locals, vars: ev.vars}
+	n := other.eval(v.expr, depth+1)
+	relocate(n, r.Start.Byte, r.End.Byte)
+	return n
+}
+
+// relocate makes every node of a tree point at [start, end).
+func relocate(n *jsonpos.Node, start, end int) {
+	if n == nil {
+		return
+	}
+	n.Start, n.End = start, end
+	for i := range n.Members {
+		n.Members[i].KeyStart, n.Members[i].KeyEnd = start, end
+		relocate(n.Members[i].Value, start, end)
+	}
+	for _, e := range n.Elems {
+		relocate(e, start, end)
+	}
 }
 
 // unknown is a value gracelint cannot know statically, where e is written.
@@ -147,11 +195,11 @@ func (ev *evaluator) eval(e hclsyntax.Expression, depth int) *jsonpos.Node {
 		if len(e.Traversal) == 2 {
 			root, attr := e.Traversal.RootName(), e.Traversal[1]
 			if a, ok := attr.(hcl.TraverseAttr); ok {
-				switch {
-				case root == "local" && ev.locals[a.Name] != nil:
-					return ev.eval(ev.locals[a.Name], depth+1)
-				case root == "var" && ev.vars[a.Name] != nil:
-					return ev.eval(ev.vars[a.Name], depth+1)
+				if v, ok := ev.locals[a.Name]; root == "local" && ok {
+					return ev.follow(v, r, depth)
+				}
+				if v, ok := ev.vars[a.Name]; root == "var" && ok {
+					return ev.follow(v, r, depth)
 				}
 			}
 		}

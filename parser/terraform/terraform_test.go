@@ -138,3 +138,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestModuleFiles(t *testing.T) {
+	src := "resource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode([{ name = \"w\", command = local.command, image = var.image }])\n}\n"
+	other := []byte("locals {\n  command = [\"sh\", \"-c\", \"sidekiq\"]\n}\nvariable \"image\" {\n  default = \"ruby:3.3\"\n}\n")
+	tds, err := Parse([]byte(src), "main.tf", other)
+	if err != nil || len(tds) != 1 {
+		t.Fatalf("%+v %v", tds, err)
+	}
+	c := tds[0].Root.Get("containerDefinitions").Elems[0]
+	cmd := c.Get("command")
+	if cmd.Kind != jsonpos.Array || len(cmd.Elems) != 3 || cmd.Elems[2].Str != "sidekiq" {
+		t.Fatalf("command = %+v: a local of another file of the module is read", cmd)
+	}
+	// Its words point at the reference in this file, not into the other.
+	if got := src[cmd.Elems[2].Start:cmd.Elems[2].End]; got != "local.command" {
+		t.Errorf("command[2] points at %q", got)
+	}
+	if img := c.Get("image"); img.Str != "ruby:3.3" || src[img.Start:img.End] != "var.image" {
+		t.Errorf("image = %+v", img)
+	}
+}
