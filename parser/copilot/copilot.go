@@ -6,7 +6,7 @@
 package copilot
 
 import (
-	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
@@ -36,11 +36,14 @@ type Manifest struct {
 	Init bool
 }
 
+// typeLine is a top-level type: line naming a Copilot type.
+var typeLine = regexp.MustCompile(`(?m)^type:[ \t]*["']?(Load Balanced Web Service|Backend Service|Worker Service|Request-Driven Web Service|Scheduled Job|Static Site)`)
+
 // IsManifest tells a Copilot service manifest by its content: a name and
 // one of Copilot's service or job types at its top level.
 func IsManifest(src []byte) bool {
-	if !bytes.Contains(src, []byte("type:")) {
-		return false
+	if !typeLine.Match(src) {
+		return false // most YAML a walk meets is not parsed at all
 	}
 	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) != 1 {

@@ -52,8 +52,8 @@ type Role struct {
 // IsConfig tells a Kamal deploy configuration by its content: a YAML
 // mapping with service, image and servers at its top level.
 func IsConfig(src []byte) bool {
-	if !bytes.Contains(src, []byte("service:")) || !bytes.Contains(src, []byte("servers:")) {
-		return false
+	if !serviceLine.Match(src) || !serversLine.Match(src) {
+		return false // most YAML a walk meets is not parsed at all
 	}
 	docs, err := yamlpos.Parse(blankERB(src))
 	if err != nil || len(docs) != 1 {
@@ -120,6 +120,12 @@ func Parse(src []byte) (*Config, error) {
 	}
 	return c, nil
 }
+
+// serviceLine and serversLine match Kamal's required top-level keys.
+var (
+	serviceLine = regexp.MustCompile(`(?m)^service:`)
+	serversLine = regexp.MustCompile(`(?m)^servers:`)
+)
 
 // erbTag matches ERB tags: <% %>, <%= %>, <%# %> and their -%> forms.
 var erbTag = regexp.MustCompile(`(?s)<%.*?%>`)
