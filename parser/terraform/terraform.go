@@ -10,6 +10,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
@@ -208,10 +209,35 @@ func (ev *evaluator) eval(e hclsyntax.Expression, depth int) *jsonpos.Node {
 		switch {
 		case len(e.Args) == 1 && (e.Name == "jsonencode" || e.Name == "tostring" || e.Name == "tonumber"):
 			return ev.eval(e.Args[0], depth+1)
+		case (e.Name == "merge" || e.Name == "concat") && len(e.Args) > 0 && !e.ExpandFinal:
+			return ev.combine(e, depth)
 		}
 		return unknown(e)
 	}
 	return unknown(e)
+}
+
+// combine evaluates merge() of objects (a later key wins) or concat() of
+// lists; unknown when an argument is not known to be one.
+func (ev *evaluator) combine(e *hclsyntax.FunctionCallExpr, depth int) *jsonpos.Node {
+	r := e.Range()
+	kind := jsonpos.Object
+	if e.Name == "concat" {
+		kind = jsonpos.Array
+	}
+	out := &jsonpos.Node{Kind: kind, Start: r.Start.Byte, End: r.End.Byte}
+	for _, a := range e.Args {
+		v := ev.eval(a, depth+1)
+		if v.Kind != kind {
+			return unknown(e)
+		}
+		out.Elems = append(out.Elems, v.Elems...)
+		for _, m := range v.Members {
+			out.Members = slices.DeleteFunc(out.Members, func(o jsonpos.Member) bool { return o.Key == m.Key })
+			out.Members = append(out.Members, m)
+		}
+	}
+	return out
 }
 
 // objectKey is the name of an object's key: a bare word or a literal

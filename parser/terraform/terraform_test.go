@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
@@ -69,6 +70,25 @@ func TestParse(t *testing.T) {
 	}
 	if rc := tds[0].Root.Get("requiresCompatibilities"); rc == nil || rc.Elems[0].Str != "FARGATE" {
 		t.Errorf("requiresCompatibilities = %+v", rc)
+	}
+}
+
+func TestMergeConcat(t *testing.T) {
+	src := "locals {\n  base = { name = \"w\", image = \"a\" }\n}\nresource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode(concat([merge(local.base, { image = \"b\", essential = true })], [{ name = \"x\" }]))\n}\n"
+	tds, err := Parse([]byte(src), "main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := tds[0].Root.Get("containerDefinitions")
+	if defs.Kind != jsonpos.Array || len(defs.Elems) != 2 {
+		t.Fatalf("concat = %+v", defs)
+	}
+	if c := defs.Elems[0]; c.Get("image").Str != "b" || c.Get("name").Str != "w" || len(c.Members) != 3 {
+		t.Errorf("merge = %+v: a later key wins", c)
+	}
+	tds, _ = Parse([]byte(strings.Replace(src, "local.base", "var.base", 1)), "main.tf")
+	if got := tds[0].Root.Get("containerDefinitions").Elems[0]; got.Kind != jsonpos.Expr {
+		t.Errorf("merge of an unknown value = %+v, want unknown", got)
 	}
 }
 
