@@ -290,6 +290,9 @@ type around struct {
 	dotenv map[string]string // the variables of a Compose file's .env
 	heroku bool              // a Procfile's app deploys to Heroku: an app.json lies beside it
 	module [][]byte          // the other .tf files of a Terraform file's module
+	// callers are the Terraform resources that render a task-definition
+	// template, with the values they give its variables.
+	callers []terraform.TemplateCall
 }
 
 // parseIn parses src; dir is the file's directory in the lint root ("" when
@@ -319,6 +322,9 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		body := src
 		if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
 			body = append(bytes.Repeat([]byte(" "), 3), body[3:]...) // keep offsets
+		}
+		if len(near.callers) > 0 {
+			return f, f.renderedTaskDefs(body, near.callers, opt, errAt)
 		}
 		doc, err := jsonpos.Parse(body)
 		if err != nil && (isTemplateName(name) || bytes.Contains(body, []byte("${")) || bytes.Contains(body, []byte("{{"))) {
@@ -538,7 +544,13 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		_, near.heroku = l.readRoot(path.Join(dir, "app.json"))
 		near.heroku = near.heroku && dir != ""
 	case Terraform:
-		near.module = l.moduleFiles(name, dir)
+		if l.Locate != nil {
+			near.module = l.moduleFiles(l.Locate(name), dir)
+		}
+	case TaskDef:
+		if l.Locate != nil && isTemplateName(name) {
+			near.callers = l.templateCallers(l.Locate(name), dir)
+		}
 	}
 	f, errs := parseIn(name, dir, src, kind, &l.Options, near)
 	if f == nil {
@@ -588,34 +600,6 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		return cmp.Or(cmp.Compare(a.Span.Start.Offset, b.Span.Start.Offset), strings.Compare(a.Rule.ID, b.Rule.ID))
 	})
 	return findings, errs
-}
-
-// maxModuleFiles bounds how many files of a Terraform module are read for
-// its locals and variables.
-const maxModuleFiles = 200
-
-// moduleFiles reads the other .tf files of the directory a Terraform file
-// is in: its module.
-func (l *Linter) moduleFiles(name, dir string) [][]byte {
-	if l.FS == nil || l.Locate == nil || dir == "" || !fs.ValidPath(dir) {
-		return nil
-	}
-	self := l.Locate(name)
-	entries, err := fs.ReadDir(l.FS, dir)
-	if err != nil {
-		return nil
-	}
-	var out [][]byte
-	for _, e := range entries {
-		p := path.Join(dir, e.Name())
-		if !strings.HasSuffix(e.Name(), ".tf") || p == self || len(out) == maxModuleFiles {
-			continue
-		}
-		if src, ok := l.readRoot(p); ok {
-			out = append(out, src)
-		}
-	}
-	return out
 }
 
 // Span returns the span of a JSON value of the file.

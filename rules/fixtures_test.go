@@ -22,21 +22,25 @@ import (
 var update = flag.Bool("update", false, "rewrite the .want files of JSON fixtures")
 
 // fixtures returns the bad* and ok* inputs under fixtures/<RULE>/, and
-// the Procfiles of bad* and ok* directories there: a file whose kind
-// comes from its exact name and the files beside it (a Procfile with an
-// app.json) is a directory fixture.
+// every input in bad* and ok* directories there: a file read with the
+// files beside it (a Procfile with an app.json, a task-definition template
+// with the Terraform that renders it) is a directory fixture.
 func fixtures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("../fixtures/GL*/*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	procfiles, err := filepath.Glob("../fixtures/GL*/*/Procfile")
+	inDirs, err := filepath.Glob("../fixtures/GL*/*/*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range procfiles {
-		if dir := filepath.Base(filepath.Dir(p)); strings.HasPrefix(dir, "bad") || strings.HasPrefix(dir, "ok") {
+	for _, p := range inDirs {
+		dir := filepath.Base(filepath.Dir(p))
+		if !strings.HasPrefix(dir, "bad") && !strings.HasPrefix(dir, "ok") {
+			continue
+		}
+		if base := filepath.Base(p); base == "Procfile" || strings.HasSuffix(base, ".tpl") {
 			files = append(files, p)
 		}
 	}
@@ -112,7 +116,7 @@ func dockerfileWants(src []byte) []string {
 // fixtures/ it lies in.
 func fixtureRule(path string) string {
 	dir := filepath.Dir(path)
-	if filepath.Base(path) == "Procfile" {
+	if !strings.HasPrefix(filepath.Base(dir), "GL") {
 		dir = filepath.Dir(dir)
 	}
 	return filepath.Base(dir)
@@ -121,8 +125,8 @@ func fixtureRule(path string) string {
 // fixtureName is a fixture's file name, or its directory's for a
 // directory fixture.
 func fixtureName(path string) string {
-	if base := filepath.Base(path); base == "Procfile" {
-		return filepath.Base(filepath.Dir(path))
+	if dir := filepath.Base(filepath.Dir(path)); !strings.HasPrefix(dir, "GL") {
+		return dir
 	}
 	return filepath.Base(path)
 }

@@ -83,3 +83,41 @@ func TestCopilotBuildsFromTheWorkspace(t *testing.T) {
 		t.Errorf("findings = %q, want GL106 in bin/worker", got)
 	}
 }
+
+// A task-definition template kept in a directory of its own is given the
+// values of every resource of the module above that renders it, and is
+// judged once for each.
+func TestTemplateRenderedByModule(t *testing.T) {
+	tmpl := []byte(`[{"name": "worker", "image": "ruby:3.3-slim", "command": ${jsonencode(command)}, "stopTimeout": ${stop}}]`)
+	fsys := fstest.MapFS{
+		"infra/worker.tf": {Data: []byte(`resource "aws_ecs_task_definition" "a" {
+  container_definitions = templatefile("${path.module}/templates/worker.json.tpl", { command = ["bundle", "exec", "sidekiq", "-t", "60"], stop = 90 })
+}
+resource "aws_ecs_task_definition" "b" {
+  container_definitions = templatefile("templates/worker.json.tpl", { command = local.command, stop = var.stop })
+}
+locals {
+  command = ["sh", "-c", "bundle exec sidekiq"]
+}
+variable "stop" {
+  default = 10
+}
+`)},
+		"infra/other.tf":                  {Data: []byte(`resource "aws_ecs_task_definition" "c" { container_definitions = templatefile("other.json.tpl", {}) }`)},
+		"infra/templates/worker.json.tpl": {Data: tmpl},
+	}
+	findings, errs := fixtureLinter(".", fsys).Run("infra/templates/worker.json.tpl", tmpl, lint.TaskDef)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, fmt.Sprintf("%d:%d %s", f.Span.Start.Line, f.Span.Start.Col, f.Rule.ID))
+	}
+	// Resource a is clean (90 s for sidekiq's 60 s); resource b's sh -c
+	// keeps sidekiq from SIGTERM, and its 10 s are less than sidekiq's 25 s.
+	want := []string{"1:58 GL102", "1:97 GL201"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings = %q, want %q", got, want)
+	}
+}

@@ -201,3 +201,59 @@ func TestStringOffsetInvalidUTF8(t *testing.T) {
 		t.Errorf("offset of b: %d %v", off, ok)
 	}
 }
+
+func TestBind(t *testing.T) {
+	vars := map[string]*Node{
+		"t":   {Kind: Number, Num: "60"},
+		"cmd": {Kind: Array, Elems: []*Node{{Kind: String, Str: "sh"}, {Kind: String, Str: `a "b"`}}},
+		"q":   {Kind: String, Str: `say "hi"`},
+	}
+	lookup := func(name string) (*Node, bool) { v, ok := vars[name]; return v, ok }
+	for _, tc := range []struct {
+		src  string
+		kind Kind
+		want string // the string value, or the first element's for an array
+	}{
+		{`${t}`, Number, ""},
+		{`${ jsonencode(cmd) }`, Array, "sh"},
+		{`"-t ${t}"`, String, "-t 60"},
+		{`"echo ${q}"`, String, `echo say "hi"`},
+		{`"${t} ${other}"`, Expr, ""},
+		{`${other}`, Expr, ""},
+		{`${t + 1}`, Expr, ""},
+		{`"%{ if t }x%{ endif }"`, Expr, ""},
+	} {
+		src := []byte(`{"v": ` + tc.src + `}`)
+		doc, holes, err := ParseTemplate(src)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		Bind(doc, src, holes, lookup)
+		v := doc.Get("v")
+		if v.Kind != tc.kind || string(src[v.Start:v.End]) != tc.src {
+			t.Errorf("%s: %+v, want kind %v where the placeholder is", tc.src, v, tc.kind)
+			continue
+		}
+		got := v.Str
+		if v.Kind == Array {
+			got = v.Elems[0].Str
+			if v.Elems[1].Start != v.Start {
+				t.Errorf("%s: an element is not placed at the placeholder", tc.src)
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: value %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+func FuzzBind(f *testing.F) {
+	f.Add([]byte(`[{"a": ${x}, "b": "-t ${y}", "c": ${jsonencode(z)}}]`), "v")
+	f.Fuzz(func(t *testing.T, src []byte, value string) {
+		doc, holes, err := ParseTemplate(src)
+		if err != nil {
+			return
+		}
+		Bind(doc, src, holes, func(string) (*Node, bool) { return &Node{Kind: String, Str: value}, true })
+	})
+}

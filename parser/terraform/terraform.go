@@ -59,14 +59,7 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 	if !ok {
 		return nil, nil
 	}
-	ev := &evaluator{src: src, locals: map[string]value{}, vars: map[string]value{}}
-	for _, other := range module {
-		f, diags := hclsyntax.ParseConfig(other, "", hcl.InitialPos)
-		if b, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
-			ev.declare(b, other)
-		}
-	}
-	ev.declare(body, src)
+	ev := newEvaluator(body, src, module)
 	var out []*TaskDefinition
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
@@ -89,6 +82,30 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 
 func member(key string, a *hclsyntax.Attribute, v *jsonpos.Node) jsonpos.Member {
 	return jsonpos.Member{Key: key, KeyStart: a.NameRange.Start.Byte, KeyEnd: a.NameRange.End.Byte, Value: v}
+}
+
+// parseModule parses src and returns its body and an evaluator that knows
+// the locals and variable defaults of its module; a nil body when src does
+// not parse.
+func parseModule(src []byte, module [][]byte) (*hclsyntax.Body, *evaluator) {
+	file, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
+	body, ok := file.Body.(*hclsyntax.Body)
+	if diags.HasErrors() || !ok {
+		return nil, nil
+	}
+	return body, newEvaluator(body, src, module)
+}
+
+func newEvaluator(body *hclsyntax.Body, src []byte, module [][]byte) *evaluator {
+	ev := &evaluator{src: src, locals: map[string]value{}, vars: map[string]value{}}
+	for _, other := range module {
+		f, diags := hclsyntax.ParseConfig(other, "", hcl.InitialPos)
+		if b, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+			ev.declare(b, other)
+		}
+	}
+	ev.declare(body, src)
+	return ev
 }
 
 type evaluator struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -178,4 +179,69 @@ func TestModuleFiles(t *testing.T) {
 	if img := c.Get("image"); img.Str != "ruby:3.3" || src[img.Start:img.End] != "var.image" {
 		t.Errorf("image = %+v", img)
 	}
+}
+
+func TestTemplateCalls(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		path      string // "" when no call is read
+		vars      []string
+	}{
+		{"templatefile in the module", `resource "aws_ecs_task_definition" "w" {
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = templatefile("${path.module}/templates/w.json.tpl", { stop = 30, image = data.x.y, cmd = ["a"] })
+}`, "templates/w.json.tpl", []string{"cmd", "stop"}},
+		{"relative path", `resource "aws_ecs_task_definition" "w" {
+  container_definitions = templatefile("./w.tpl", {})
+}`, "w.tpl", nil},
+		{"template_file data source", `data "template_file" "w" {
+  template = file("${path.module}/w.json")
+  vars = { timeout = "60" }
+}
+resource "aws_ecs_task_definition" "w" {
+  container_definitions = data.template_file.w.rendered
+}`, "w.json", []string{"timeout"}},
+		{"computed path", `resource "aws_ecs_task_definition" "w" {
+  container_definitions = templatefile(var.path, {})
+}`, "", nil},
+		{"another module's path", `resource "aws_ecs_task_definition" "w" {
+  container_definitions = templatefile("${path.root}/w.tpl", {})
+}`, "", nil},
+		{"index in a traversal", `resource "aws_ecs_task_definition" "w" {
+  container_definitions = data.template_file[0].w.rendered
+}`, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := TemplateCalls([]byte(tc.src))
+			if tc.path == "" {
+				if len(calls) != 0 {
+					t.Fatalf("calls = %+v, want none", calls)
+				}
+				return
+			}
+			if len(calls) != 1 || calls[0].Path != tc.path {
+				t.Fatalf("calls = %+v, want one of %s", calls, tc.path)
+			}
+			var vars []string
+			for k := range calls[0].Vars {
+				vars = append(vars, k)
+			}
+			slices.Sort(vars)
+			if !slices.Equal(vars, tc.vars) {
+				t.Errorf("known vars = %q, want %q", vars, tc.vars)
+			}
+		})
+	}
+}
+
+func FuzzTemplateCalls(f *testing.F) {
+	f.Add([]byte(`resource "aws_ecs_task_definition" "w" { container_definitions = templatefile("${path.module}/w.tpl", { a = 1 }) }`))
+	f.Add([]byte("data \"template_file\" \"w\" {\n template = file(\"w\")\n}\nresource \"aws_ecs_task_definition\" \"w\" {\n container_definitions = data.template_file.w.rendered\n}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, c := range TemplateCalls(src) {
+			if c.Path == "" || strings.HasPrefix(c.Path, "/") {
+				t.Fatalf("path %q", c.Path)
+			}
+		}
+	})
 }
