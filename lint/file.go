@@ -287,9 +287,10 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 
 // around is what the files beside an input say about it.
 type around struct {
-	dotenv map[string]string // the variables of a Compose file's .env
-	heroku bool              // a Procfile's app deploys to Heroku: an app.json lies beside it
-	module [][]byte          // the other .tf files of a Terraform file's module
+	dotenv map[string]string   // the variables of a Compose file's .env
+	heroku bool                // a Procfile's app deploys to Heroku: an app.json lies beside it
+	module [][]byte            // the other .tf files of a Terraform file's module
+	called map[string][][]byte // the .tf files of the local modules it calls
 	// callers are the Terraform resources that render a task-definition
 	// template, with the values they give its variables.
 	callers []terraform.TemplateCall
@@ -398,11 +399,22 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			return nil, []*InputError{{File: name, Msg: err.Error()}}
 		}
 		var errs []*InputError
-		for _, r := range tds {
+		modules := map[*taskdef.TaskDef]string{}
+		for _, r := range append(tds, terraform.ParseModules(src, near.called, near.module...)...) {
+			if r.Module != "" && !callDecides(r.Root) {
+				continue // the module's own file says the same
+			}
 			td, ferrs := taskdef.Parse(r.Root)
 			errs = append(errs, f.addTaskDef(td, ferrs, opt, errAt)...)
+			if r.Module != "" {
+				modules[td] = r.Module
+			}
 		}
 		for _, t := range f.Targets {
+			if call, ok := modules[t.TaskDef]; ok {
+				f.moduleStop(t, call)
+				continue
+			}
 			if jsonObject(src, t.ECS.Node) {
 				continue // a heredoc holds JSON: JSON's edits apply
 			}
@@ -546,6 +558,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	case Terraform:
 		if l.Locate != nil {
 			near.module = l.moduleFiles(l.Locate(name), dir)
+			near.called = l.calledModules(src, dir)
 		}
 	case TaskDef:
 		if l.Locate != nil && isTemplateName(name) {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/terraform"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // maxModuleFiles bounds how many files of a Terraform module are read for
@@ -40,6 +42,18 @@ func (l *Linter) moduleFiles(self, dir string) [][]byte {
 		}
 		if src, ok := l.readRoot(p); ok {
 			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// calledModules reads the .tf files of the local modules a Terraform file
+// in dir calls, by the directory its calls name.
+func (l *Linter) calledModules(src []byte, dir string) map[string][][]byte {
+	out := map[string][][]byte{}
+	for _, m := range terraform.LocalModules(src) {
+		if p := path.Join(dir, m); fs.ValidPath(p) && p != dir {
+			out[m] = l.moduleFiles("", p)
 		}
 	}
 	return out
@@ -127,4 +141,47 @@ func (f *File) renderedTaskDefs(src []byte, callers []terraform.TemplateCall, op
 		}
 	}
 	return errs
+}
+
+// moduleStop says how to set the stop timeout of a container a local
+// module declares: where the call gives it as a number (stop_timeout = 30),
+// that argument is edited; anything else is the module's, shared by every
+// caller, and gets a suggestion.
+func (f *File) moduleStop(t *Target, call string) {
+	t.Stop.Edit = nil
+	t.Stop.Written = func(key, value string) string {
+		return fmt.Sprintf("%s = %s for the container of module %q, in the module or through its arguments", key, value, call)
+	}
+	v := t.ECS.Node.Get("stopTimeout")
+	if v == nil || v.Kind != jsonpos.Number {
+		return
+	}
+	src := f.Lines.Bytes()
+	line := src[f.Lines.LineStart(f.Lines.Pos(v.Start).Line):v.Start]
+	arg, ok := strings.CutSuffix(strings.TrimRight(string(line), " \t"), "=")
+	arg = strings.TrimSpace(arg)
+	if !ok || !hclsyntax.ValidIdentifier(arg) || string(src[v.Start:v.End]) != string(v.Num) {
+		return
+	}
+	t.Stop.Written = func(_, value string) string { return arg + " = " + value }
+	t.Stop.Edit = func(seconds int) TextEdit { return f.Edit(v.Start, v.End, strconv.Itoa(seconds)) }
+}
+
+// callDecides tells a task definition of a local module whose containers
+// take their command, entry point or stop timeout from the call's
+// arguments: what the module writes itself points at the call's header
+// (root's span), and is judged in the module's own file.
+func callDecides(root *jsonpos.Node) bool {
+	defs := root.Get("containerDefinitions")
+	if defs == nil {
+		return false
+	}
+	for _, c := range defs.Elems {
+		for _, key := range []string{"command", "entryPoint", "stopTimeout"} {
+			if v := c.Get(key); v != nil && v.Start != root.Start {
+				return true
+			}
+		}
+	}
+	return false
 }

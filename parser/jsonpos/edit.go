@@ -35,9 +35,10 @@ func InsertMember(src []byte, obj *Node, key, value string) Insertion {
 		return Insertion{Offset: last.Value.End, Text: "," + nl + string(src[lineStart:last.KeyStart]) + member}
 	}
 	sep := ","
-	if len(obj.Members) >= 2 {
-		prev := obj.Members[len(obj.Members)-2]
-		sep = string(src[prev.Value.End:last.KeyStart])
+	if prev := len(obj.Members) - 2; prev >= 0 && obj.Members[prev].Value.End <= last.KeyStart {
+		// Members out of order are values written elsewhere (a Terraform
+		// local): nothing to copy.
+		sep = string(src[obj.Members[prev].Value.End:last.KeyStart])
 	} else if obj.Start+1 < len(src) && src[obj.Start+1] == ' ' || Colon(src, obj) == ": " {
 		// {"a": 1} as json.dumps and most people write it
 		sep = ", "

@@ -257,3 +257,16 @@ func FuzzBind(f *testing.F) {
 		Bind(doc, src, holes, func(string) (*Node, bool) { return &Node{Kind: String, Str: value}, true })
 	})
 }
+
+// A Terraform object's members may point at values written elsewhere, out
+// of order: inserting after them must not fail.
+func TestInsertMemberOutOfOrder(t *testing.T) {
+	src := []byte(`module "w" { a = 1, b = 2 }`)
+	obj := &Node{Kind: Object, Start: 0, End: 10, Members: []Member{
+		{Key: "a", KeyStart: 17, KeyEnd: 18, Value: &Node{Kind: Number, Start: 21, End: 22}},
+		{Key: "b", KeyStart: 0, KeyEnd: 10, Value: &Node{Kind: Number, Start: 0, End: 10}},
+	}}
+	if ins := InsertMember(src, obj, "c", "3"); ins.Offset != 10 {
+		t.Errorf("insertion = %+v", ins)
+	}
+}

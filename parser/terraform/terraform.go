@@ -22,6 +22,9 @@ import (
 // TaskDefinition is one aws_ecs_task_definition resource.
 type TaskDefinition struct {
 	Name string
+	// Module is the label of the module call that declares it, "" for
+	// one of the file's own.
+	Module string
 	// Root is an object holding "containerDefinitions" and, when set,
 	// "requiresCompatibilities", as a task definition's JSON would.
 	Root *jsonpos.Node
@@ -59,7 +62,11 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 	if !ok {
 		return nil, nil
 	}
-	ev := newEvaluator(body, src, module)
+	return newEvaluator(body, src, module).taskDefinitions(body), nil
+}
+
+// taskDefinitions evaluates the aws_ecs_task_definition resources of body.
+func (ev *evaluator) taskDefinitions(body *hclsyntax.Body) []*TaskDefinition {
 	var out []*TaskDefinition
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
@@ -77,7 +84,7 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 		}
 		out = append(out, &TaskDefinition{Name: b.Labels[1], Root: root})
 	}
-	return out, nil
+	return out
 }
 
 func member(key string, a *hclsyntax.Attribute, v *jsonpos.Node) jsonpos.Member {
@@ -112,6 +119,11 @@ type evaluator struct {
 	src    []byte
 	locals map[string]value
 	vars   map[string]value
+	// args are the arguments a module call gives the module's variables,
+	// evaluated where the call is written; kept holds their nodes, which
+	// never move.
+	args map[string]*jsonpos.Node
+	kept map[*jsonpos.Node]bool
 }
 
 // value is a local's or a variable default's expression and the source of
@@ -144,25 +156,10 @@ func (ev *evaluator) follow(v value, r hcl.Range, depth int) *jsonpos.Node {
 	if len(v.src) > 0 && len(ev.src) > 0 && &v.src[0] == &ev.src[0] {
 		return ev.eval(v.expr, depth+1)
 	}
-	other := &evaluator{src: v.src, locals: ev.locals, vars: ev.vars}
+	other := &evaluator{src: v.src, locals: ev.locals, vars: ev.vars, args: ev.args, kept: ev.kept}
 	n := other.eval(v.expr, depth+1)
-	relocate(n, r.Start.Byte, r.End.Byte)
+	relocateExcept(n, r.Start.Byte, r.End.Byte, ev.kept)
 	return n
-}
-
-// relocate makes every node of a tree point at [start, end).
-func relocate(n *jsonpos.Node, start, end int) {
-	if n == nil {
-		return
-	}
-	n.Start, n.End = start, end
-	for i := range n.Members {
-		n.Members[i].KeyStart, n.Members[i].KeyEnd = start, end
-		relocate(n.Members[i].Value, start, end)
-	}
-	for _, e := range n.Elems {
-		relocate(e, start, end)
-	}
 }
 
 // unknown is a value gracelint cannot know statically, where e is written.
@@ -215,6 +212,9 @@ func (ev *evaluator) eval(e hclsyntax.Expression, depth int) *jsonpos.Node {
 			if a, ok := attr.(hcl.TraverseAttr); ok {
 				if v, ok := ev.locals[a.Name]; root == "local" && ok {
 					return ev.follow(v, r, depth)
+				}
+				if v, ok := ev.args[a.Name]; root == "var" && ok {
+					return v
 				}
 				if v, ok := ev.vars[a.Name]; root == "var" && ok {
 					return ev.follow(v, r, depth)

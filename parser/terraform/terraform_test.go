@@ -134,6 +134,7 @@ func TestRealFiles(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(tf))
 	f.Add([]byte("resource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = <<EOF\n[{\"name\": \"${var.n}\"}]\nEOF\n}\n"))
+	f.Add([]byte("module \"m\" {\n  source = \"./m\"\n  c = [\"a\"]\n}\nvariable \"c\" {}\nresource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = jsonencode([{ command = var.c }])\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tds, err := Parse(src, "fuzz.tf")
 		if err != nil {
@@ -155,6 +156,10 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, td := range tds {
+			walk(td.Root)
+		}
+		// The file as a module it calls itself: every node stays in it.
+		for _, td := range ParseModules(src, map[string][][]byte{"m": {src}}) {
 			walk(td.Root)
 		}
 	})
@@ -244,4 +249,43 @@ func FuzzTemplateCalls(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseModules(t *testing.T) {
+	caller := `module "w" {
+  source  = "./modules/w"
+  command = ["sh", "-c", "sidekiq"]
+}
+module "remote" {
+  source  = "terraform-aws-modules/ecs/aws//modules/service"
+  command = ["x"]
+}
+`
+	mod := []byte(`variable "command" {}
+variable "stop" {
+  default = 120
+}
+resource "aws_ecs_task_definition" "this" {
+  container_definitions = jsonencode([{ name = "w", image = "ruby", command = var.command, stopTimeout = var.stop }])
+}
+`)
+	if got := LocalModules([]byte(caller)); !slices.Equal(got, []string{"modules/w"}) {
+		t.Fatalf("LocalModules = %q", got)
+	}
+	tds := ParseModules([]byte(caller), map[string][][]byte{"modules/w": {mod}})
+	if len(tds) != 1 || tds[0].Module != "w" {
+		t.Fatalf("task definitions = %+v", tds)
+	}
+	c := tds[0].Root.Get("containerDefinitions").Elems[0]
+	// The argument points at the call; what the module writes, at the
+	// call's header.
+	if cmd := c.Get("command"); len(cmd.Elems) != 3 || caller[cmd.Elems[2].Start:cmd.Elems[2].End] != `"sidekiq"` {
+		t.Errorf("command = %+v", cmd)
+	}
+	if st := c.Get("stopTimeout"); st.Num != "120" || caller[st.Start:st.End] != `module "w"` {
+		t.Errorf("stopTimeout = %+v, want the module's default at the call's header", st)
+	}
+	if n := c.Get("name"); caller[n.Start:n.End] != `module "w"` {
+		t.Errorf("name at %q", caller[n.Start:n.End])
+	}
 }
