@@ -26,6 +26,7 @@ import (
 	"github.com/gracelint/gracelint/parser/taskdef"
 	"github.com/gracelint/gracelint/parser/terraform"
 	"github.com/gracelint/gracelint/parser/yamlpos"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // Kind is the kind of an input file.
@@ -418,8 +419,13 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			if jsonObject(src, t.ECS.Node) {
 				continue // a heredoc holds JSON: JSON's edits apply
 			}
-			t.Stop.Written = func(key, value string) string { return key + " = " + value } // HCL
 			node := t.ECS.Node
+			t.Stop.Written = func(key, value string) string { // HCL, in the file's name for the key
+				if m := node.Member(key); m != nil && m.KeyEnd > m.KeyStart && hclsyntax.ValidIdentifier(string(src[m.KeyStart:m.KeyEnd])) {
+					key = string(src[m.KeyStart:m.KeyEnd])
+				}
+				return key + " = " + value
+			}
 			if _, ok := f.SetHCLNumber(node, "stopTimeout", 0); ok {
 				t.Stop.Edit = func(seconds int) TextEdit {
 					e, _ := f.SetHCLNumber(node, "stopTimeout", seconds)

@@ -84,6 +84,11 @@ func (ev *evaluator) taskDefinitions(body *hclsyntax.Body) []*TaskDefinition {
 		}
 		out = append(out, &TaskDefinition{Name: b.Labels[1], Root: root})
 	}
+	for _, b := range body.Blocks {
+		if td := ev.registryTaskDefinitions(b); td != nil {
+			out = append(out, td)
+		}
+	}
 	return out
 }
 

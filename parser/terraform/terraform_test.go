@@ -289,3 +289,42 @@ resource "aws_ecs_task_definition" "this" {
 		t.Errorf("name at %q", caller[n.Start:n.End])
 	}
 }
+
+func TestRegistrySource(t *testing.T) {
+	for in, want := range map[string]string{
+		"terraform-aws-modules/ecs/aws//modules/service":                                                   "terraform-aws-modules/ecs/aws//modules/service",
+		"registry.terraform.io/terraform-aws-modules/ecs/aws":                                              "terraform-aws-modules/ecs/aws",
+		"git::https://github.com/terraform-aws-modules/terraform-aws-ecs.git//modules/service?ref=v5.12.0": "terraform-aws-modules/ecs/aws//modules/service",
+		"github.com/cloudposse/terraform-aws-ecs-container-definition?ref=0.61.1":                          "cloudposse/ecs-container-definition/aws",
+		"./modules/worker": "./modules/worker",
+	} {
+		if got := registrySource(in); got != want {
+			t.Errorf("registrySource(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRegistryRootModule(t *testing.T) {
+	src := `module "ecs" {
+  source = "terraform-aws-modules/ecs/aws"
+  services = {
+    worker = {
+      container_definitions = {
+        sidekiq = { image = "ruby", entrypoint = ["tini", "--"], command = ["sidekiq"] }
+      }
+    }
+  }
+}
+`
+	tds, err := Parse([]byte(src), "main.tf")
+	if err != nil || len(tds) != 1 {
+		t.Fatalf("%+v %v", tds, err)
+	}
+	c := tds[0].Root.Get("containerDefinitions").Elems[0]
+	if c.Get("name").Str != "sidekiq" || c.Get("entryPoint").Elems[0].Str != "tini" {
+		t.Errorf("container = %+v", c)
+	}
+	if st := c.Get("stopTimeout"); st == nil || st.Kind != jsonpos.Expr {
+		t.Errorf("stopTimeout = %+v, want unknown: the module's default is not ECS's", st)
+	}
+}
