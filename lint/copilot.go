@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strconv"
@@ -18,14 +19,26 @@ const (
 	copilotInitRule        = "ContainerDefinitions[0].LinuxParameters.InitProcessEnabled"
 )
 
-// copilotTargets builds the target of a service manifest: the container
-// runs the image image.build makes from the workspace's Dockerfile (the
-// workspace is the directory copilot/ is in), or image.location, with the
-// manifest's command and entrypoint.
+// copilotTargets builds the targets of a service manifest, one for the
+// manifest as written and one for each environment that overrides it.
 func (f *File) copilotTargets(m *copilot.Manifest, dir string, opt *Options) []*Target {
 	if !slices.Contains(copilot.Types, m.Type) {
 		return nil // a scheduled job runs once; a static site runs nothing
 	}
+	out := []*Target{f.copilotTarget(m, dir, opt)}
+	for _, e := range m.Environments {
+		t := f.copilotTarget(e, dir, opt)
+		t.Name = fmt.Sprintf("%s (environment %s)", e.Name, e.Environment)
+		out = append(out, t)
+	}
+	return out
+}
+
+// copilotTarget builds the target of a service manifest: the container
+// runs the image image.build makes from the workspace's Dockerfile (the
+// workspace is the directory copilot/ is in), or image.location, with the
+// manifest's command and entrypoint.
+func (f *File) copilotTarget(m *copilot.Manifest, dir string, opt *Options) *Target {
 	t := &Target{Name: m.Name, Anchor: f.Lines.Span(m.NameStart, m.NameEnd), Env: m.Variables}
 	r := &run{image: m.Location}
 	if m.Dockerfile != "" && dir != "" {
@@ -65,13 +78,21 @@ func (f *File) copilotTargets(m *copilot.Manifest, dir string, opt *Options) []*
 	st := &Stop{Platform: "ECS", Field: "StopTimeout", Default: 30, Seconds: 30, Max: FargateMaxStopTimeout, Value: strconv.Itoa,
 		Init:    override(copilotInitRule, "true"),
 		Written: func(_, value string) string { return override(copilotStopTimeoutRule, value) }}
+	if e := m.Environment; e != "" {
+		// The environment's deploy: what it overrides goes under its key.
+		st.Platform = "ECS (environment " + e + ")"
+		st.Init = "environments." + e + "." + st.Init
+		st.Written = func(_, value string) string {
+			return "environments." + e + "." + override(copilotStopTimeoutRule, value)
+		}
+	}
 	if n := m.StopTimeout; n != nil {
 		v, ok := n.Int()
 		st.Set, st.Span, st.Unknown, st.Seconds = true, f.Span(n), !ok, int(v)
 	}
 	t.Stop = st
 	t.walkRun(opt)
-	return []*Target{t}
+	return t
 }
 
 // FargateMaxStopTimeout is the longest stopTimeout Fargate allows.

@@ -595,6 +595,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		}
 	}
 	findings = l.suppress(f, findings)
+	findings = unique(findings)
 	switch f.Kind {
 	case CloudFormation:
 		// Fixes write task-definition JSON; a template gets suggestions.
@@ -636,4 +637,23 @@ func (f *File) Newline() string {
 		return "\r\n"
 	}
 	return "\n"
+}
+
+// unique drops a finding that repeats another: two targets can share what
+// they are judged on (a Copilot environment and the manifest it
+// overrides, a template rendered by two resources).
+func unique(findings []Finding) []Finding {
+	type key struct {
+		rule, file, msg string
+		at              int
+	}
+	seen := map[key]bool{}
+	return slices.DeleteFunc(findings, func(f Finding) bool {
+		k := key{f.Rule.ID, f.File, f.Message, f.Span.Start.Offset}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }

@@ -6,6 +6,7 @@
 package copilot
 
 import (
+	"maps"
 	"regexp"
 	"strings"
 
@@ -34,6 +35,12 @@ type Manifest struct {
 	// Init is true when a rule sets
 	// ContainerDefinitions[0].LinuxParameters.InitProcessEnabled.
 	Init bool
+	// Environment is the environment whose overrides this manifest holds,
+	// "" for the manifest as written.
+	Environment string
+	// Environments are the manifest as each environment that overrides
+	// what the container runs or how it stops deploys it.
+	Environments []*Manifest
 }
 
 // typeLine is a top-level type: line naming a Copilot type.
@@ -63,22 +70,58 @@ func Parse(src []byte) (*Manifest, error) {
 		return nil, &yamlpos.Error{Msg: "not a Copilot manifest: the file must be one YAML mapping"}
 	}
 	root := docs[0]
-	m := &Manifest{Root: root, Variables: map[string]string{}, Command: root.Get("command"), Entrypoint: root.Get("entrypoint")}
+	m := &Manifest{Root: root, Variables: map[string]string{}}
 	if n := root.Get("name"); n != nil && n.Kind == jsonpos.String {
 		m.Name, m.NameStart, m.NameEnd = n.Str, n.Start, n.End
 	}
 	if t := root.Get("type"); t != nil && t.Kind == jsonpos.String {
 		m.Type = t.Str
 	}
+	m.apply(root)
+	if envs := root.Get("environments"); envs != nil && envs.Kind == jsonpos.Object {
+		for _, e := range envs.Members {
+			if !overrides(e.Value) {
+				continue
+			}
+			em := *m
+			em.Environment, em.Environments = e.Key, nil
+			em.Variables = maps.Clone(m.Variables)
+			em.apply(e.Value)
+			m.Environments = append(m.Environments, &em)
+		}
+	}
+	return m, nil
+}
+
+// overrides tells an environments entry that changes what the container
+// runs or how it is stopped.
+func overrides(env *jsonpos.Node) bool {
+	for _, key := range []string{"image", "command", "entrypoint", "variables", "taskdef_overrides"} {
+		if env.Get(key) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// apply reads the fields a manifest, or one of its environments, sets.
+func (m *Manifest) apply(root *jsonpos.Node) {
+	if n := root.Get("command"); n != nil {
+		m.Command = n
+	}
+	if n := root.Get("entrypoint"); n != nil {
+		m.Entrypoint = n
+	}
 	if img := root.Get("image"); img != nil {
 		if l := img.Get("location"); l != nil && l.Kind == jsonpos.String {
-			m.Location = l.Str
+			m.Location, m.Dockerfile, m.Context, m.Target = l.Str, "", "", ""
 		}
 		switch b := img.Get("build"); {
 		case b == nil:
 		case b.Kind == jsonpos.String:
-			m.Dockerfile = b.Str
+			m.Location, m.Dockerfile = "", b.Str
 		case b.Kind == jsonpos.Object:
+			m.Location = ""
 			for key, to := range map[string]*string{"dockerfile": &m.Dockerfile, "context": &m.Context, "target": &m.Target} {
 				if v := b.Get(key); v != nil && v.Kind == jsonpos.String {
 					*to = v.Str
@@ -107,7 +150,6 @@ func Parse(src []byte) (*Manifest, error) {
 			}
 		}
 	}
-	return m, nil
 }
 
 // Words is a command or entrypoint as Copilot passes it to ECS: a list as

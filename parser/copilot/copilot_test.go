@@ -64,3 +64,45 @@ func FuzzParse(f *testing.F) {
 		Words(m.Entrypoint)
 	})
 }
+
+func TestEnvironments(t *testing.T) {
+	src := `name: worker
+type: Backend Service
+image:
+  build: Dockerfile
+command: bin/worker
+variables:
+  A: "1"
+environments:
+  staging:
+    count: 1
+  production:
+    image:
+      location: ruby:3.3-slim
+    variables:
+      B: "2"
+    taskdef_overrides:
+      - path: ContainerDefinitions[0].StopTimeout
+        value: 90
+`
+	m, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Environments) != 1 {
+		t.Fatalf("environments = %d, want production only (staging overrides nothing the container runs)", len(m.Environments))
+	}
+	p := m.Environments[0]
+	if p.Environment != "production" || p.Location != "ruby:3.3-slim" || p.Dockerfile != "" {
+		t.Errorf("production = %+v: its image replaces the build", p)
+	}
+	if p.Variables["A"] != "1" || p.Variables["B"] != "2" || m.Variables["B"] != "" {
+		t.Errorf("variables = %v (base %v): an environment adds to a copy", p.Variables, m.Variables)
+	}
+	if v, _ := p.StopTimeout.Int(); v != 90 || m.StopTimeout != nil {
+		t.Errorf("StopTimeout = %v, base %v", p.StopTimeout, m.StopTimeout)
+	}
+	if w, _, _ := Words(p.Command); len(w) != 1 || w[0] != "bin/worker" {
+		t.Errorf("command = %q: the base's holds", w)
+	}
+}
