@@ -12,6 +12,7 @@ import (
 
 	"github.com/gracelint/gracelint/internal/chain"
 	"github.com/gracelint/gracelint/internal/source"
+	"github.com/gracelint/gracelint/parser/cdk"
 	"github.com/gracelint/gracelint/parser/cfn"
 	"github.com/gracelint/gracelint/parser/compose"
 	"github.com/gracelint/gracelint/parser/copilot"
@@ -288,10 +289,11 @@ func parse(name string, src []byte, kind Kind, opt *Options) (*File, []*InputErr
 
 // around is what the files beside an input say about it.
 type around struct {
-	dotenv map[string]string   // the variables of a Compose file's .env
-	heroku bool                // a Procfile's app deploys to Heroku: an app.json lies beside it
-	module [][]byte            // the other .tf files of a Terraform file's module
-	called map[string][][]byte // the .tf files of the local modules it calls
+	dotenv map[string]string    // the variables of a Compose file's .env
+	heroku bool                 // a Procfile's app deploys to Heroku: an app.json lies beside it
+	module [][]byte             // the other .tf files of a Terraform file's module
+	called map[string][][]byte  // the .tf files of the local modules it calls
+	assets map[string]cdk.Build // the image assets of a CDK template, by tag
 	// callers are the Terraform resources that render a task-definition
 	// template, with the values they give its variables.
 	callers []terraform.TemplateCall
@@ -469,6 +471,15 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			td, ferrs := taskdef.ParsePascal(r.Properties)
 			errs = append(errs, f.addTaskDef(td, ferrs, opt, errAt)...)
 		}
+		for _, t := range f.Targets {
+			img := t.ECS.Node.Get("Image")
+			if img == nil || t.run == nil {
+				continue
+			}
+			if b, ok := assetBuild(string(src[img.Start:img.End]), near.assets); ok {
+				t.run.build, t.run.context, t.run.target = path.Join(dir, b.Dockerfile), path.Join(dir, b.Context), b.Target
+			}
+		}
 		return f, errs
 	}
 	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
@@ -566,6 +577,8 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 			near.module = l.moduleFiles(l.Locate(name), dir)
 			near.called = l.calledModules(src, dir)
 		}
+	case CloudFormation:
+		near.assets = l.cdkAssets(dir)
 	case TaskDef:
 		if l.Locate != nil && isTemplateName(name) {
 			near.callers = l.templateCallers(l.Locate(name), dir)

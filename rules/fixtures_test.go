@@ -24,7 +24,8 @@ var update = flag.Bool("update", false, "rewrite the .want files of JSON fixture
 // fixtures returns the bad* and ok* inputs under fixtures/<RULE>/, and
 // every input in bad* and ok* directories there: a file read with the
 // files beside it (a Procfile with an app.json, a task-definition template
-// with the Terraform that renders it) is a directory fixture.
+// with the Terraform that renders it, a CDK template with its asset
+// manifest) is a directory fixture.
 func fixtures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("../fixtures/GL*/*")
@@ -40,7 +41,7 @@ func fixtures(t *testing.T) []string {
 		if !strings.HasPrefix(dir, "bad") && !strings.HasPrefix(dir, "ok") {
 			continue
 		}
-		if base := filepath.Base(p); base == "Procfile" || strings.HasSuffix(base, ".tpl") {
+		if base := filepath.Base(p); base == "Procfile" || strings.HasSuffix(base, ".tpl") || strings.HasSuffix(base, ".template.json") {
 			files = append(files, p)
 		}
 	}
