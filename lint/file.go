@@ -58,7 +58,7 @@ func (k Kind) String() string {
 // Terraform's templatefile *.json.tpl and the like.
 func isTemplateName(name string) bool {
 	lower := strings.ToLower(name)
-	return strings.HasSuffix(lower, ".tpl") || strings.HasSuffix(lower, ".tmpl")
+	return strings.HasSuffix(lower, ".tpl") || strings.HasSuffix(lower, ".tmpl") || strings.HasSuffix(lower, ".tftpl")
 }
 
 // KindFromName tells a file's kind from its name alone. A name like a
@@ -135,7 +135,7 @@ func init() {
 		.sh .bash .zsh .fish .ps1 .bat .cmd
 		.md .markdown .mdx .rst .adoc .txt .html .htm .css .svg .png .jpg .gif .pdf .log .patch .diff .snap .golden
 		.dockerignore .gitignore .ignore .editorconfig
-		.erb .tpl .tmpl .gotmpl .j2 .jinja .jinja2 .mustache .hbs .handlebars .liquid .njk .ejs .eex .twig`) {
+		.erb .tpl .tmpl .tftpl .gotmpl .j2 .jinja .jinja2 .mustache .hbs .handlebars .liquid .njk .ejs .eex .twig`) {
 		otherExt[ext] = true
 	}
 }

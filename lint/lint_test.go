@@ -64,6 +64,7 @@ func TestDetect(t *testing.T) {
 		{"deploy.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n", lint.Kubernetes},
 		{"charts/app/templates/_helpers.tpl", "{{/* name */}}\n{{- define \"app.name\" -}}\n\"image\": {{ .Values.image }}\n{{- end }}\n", lint.Kubernetes},
 		{"task.json.tpl", `{"containerDefinitions": [{"name": "w", "image": "{{ .image }}"}]}`, lint.TaskDef},
+		{"worker.json.tftpl", `[{"name": "w", "image": "${image}", "stopTimeout": ${stop}}]`, lint.TaskDef},
 		{"compose.production.yml", "services:\n  web:\n    image: app\n", lint.Compose},
 		{"docker/docker-compose-prod.yaml", "services:\n  web:\n    build: .\n", lint.Compose},
 		{"values.yaml", "replicaCount: 1\nservices:\n  web:\n    image:\n      repository: app\n", lint.Unknown},

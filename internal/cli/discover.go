@@ -203,7 +203,7 @@ func walkKind(kind lint.Kind, name string, in input, sk *skipped) lint.Kind {
 
 func isTpl(name string) bool {
 	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".tpl" || ext == ".tmpl"
+	return ext == ".tpl" || ext == ".tmpl" || ext == ".tftpl"
 }
 
 // inChartTemplates tells a file under a Helm chart's templates directory:
@@ -230,7 +230,7 @@ func inChartTemplates(file string) bool {
 // CloudFormation template, so that a walk reads them.
 func mayHold(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json", ".yaml", ".yml", ".template", ".tpl", ".tmpl":
+	case ".json", ".yaml", ".yml", ".template", ".tpl", ".tmpl", ".tftpl":
 		return true
 	}
 	return false
