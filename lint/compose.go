@@ -29,8 +29,25 @@ func (l *Linter) dotEnv(name string) map[string]string {
 	return compose.ParseDotEnv(src)
 }
 
-// composeTarget builds the target of one service.
-func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Target {
+// ecsParams reads the ecs-params.yml beside a Compose file in dir: ecs-cli
+// deploys that file to ECS.
+func (l *Linter) ecsParams(dir string) *compose.ECSParams {
+	if dir == "" {
+		return nil
+	}
+	for _, name := range []string{"ecs-params.yml", "ecs-params.yaml"} {
+		if src, ok := l.readRoot(path.Join(dir, name)); ok {
+			if p, err := compose.ParseECSParams(src); err == nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// composeTarget builds the target of one service; ecs is the
+// ecs-params.yml of a file ecs-cli deploys to ECS, nil for Docker Compose.
+func (f *File) composeTarget(s *compose.Service, dir string, opt *Options, ecs *compose.ECSParams) *Target {
 	t := &Target{Name: s.Name, Compose: s, Anchor: f.Lines.Span(s.KeyStart, s.KeyEnd), Env: s.Env}
 	r := &run{entrySet: s.Entrypoint != nil, cmdSet: s.Command != nil}
 	if s.Image.Known {
@@ -39,7 +56,14 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 	if s.Build != "" && dir != "" {
 		r.build, r.context, r.target = path.Join(dir, s.Build), path.Join(dir, s.BuildContext), s.Target
 	}
-	if s.Init != nil && *s.Init {
+	switch {
+	case ecs != nil:
+		// ecs-cli builds the container definition from the Compose file and
+		// ecs-params.yml; Compose's init is not among what it converts.
+		if ecs.Init[s.Name] {
+			r.platformInit = "init_process_enabled"
+		}
+	case s.Init != nil && *s.Init:
 		r.platformInit = "init: true"
 	}
 	for _, c := range []struct {
@@ -73,6 +97,16 @@ func (f *File) composeTarget(s *compose.Service, dir string, opt *Options) *Targ
 			e, _ := f.SetYAMLValue(s.Node, "stop_grace_period", st.Value(seconds))
 			return e
 		}
+	}
+	if ecs != nil {
+		// ECS stops the container: 30 s unless StopTimeout is set, which
+		// ecs-cli sets from stop_grace_period (aws/amazon-ecs-cli
+		// reconcile_container_def.go).
+		st.Platform, st.Default = "ECS (ecs-cli)", 30
+		if !st.Set {
+			st.Seconds = 30
+		}
+		st.Init = "init_process_enabled: true under task_definition.services." + s.Name + " in ecs-params.yml"
 	}
 	t.Stop = st
 	t.walkRun(opt)

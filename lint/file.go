@@ -54,6 +54,12 @@ func (k Kind) String() string {
 	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file", "Copilot manifest"}[k]
 }
 
+// NotReadable is the message for a file named on the command line that is
+// none of the kinds gracelint reads: it says which those are.
+const NotReadable = "not a kind of file gracelint reads: a Dockerfile, an ECS task definition (JSON or a template), a CloudFormation template, " +
+	"a Compose file, a Kubernetes manifest, a Terraform file, an AWS Copilot manifest, fly.toml, a Kamal config/deploy.yml, a render.yaml, " +
+	"a systemd unit or a Heroku Procfile; name the kind with --stdin-filename for input on stdin"
+
 // isTemplateName tells files that hold template placeholders by name:
 // Terraform's templatefile *.json.tpl and the like.
 func isTemplateName(name string) bool {
@@ -294,6 +300,9 @@ type around struct {
 	module [][]byte             // the other .tf files of a Terraform file's module
 	called map[string][][]byte  // the .tf files of the local modules it calls
 	assets map[string]cdk.Build // the image assets of a CDK template, by tag
+	// ecsParams is the ecs-params.yml beside a Compose file that ecs-cli
+	// deploys to ECS; nil for one Docker Compose runs.
+	ecsParams *compose.ECSParams
 	// callers are the Terraform resources that render a task-definition
 	// template, with the values they give its variables.
 	callers []terraform.TemplateCall
@@ -354,7 +363,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			return nil, yamlError(name, err)
 		}
 		for _, s := range services {
-			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt))
+			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt, near.ecsParams))
 		}
 		return f, nil
 	case Kubernetes:
@@ -482,7 +491,7 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		}
 		return f, errs
 	}
-	return nil, []*InputError{{File: name, Msg: "not a Dockerfile or an ECS task definition"}}
+	return nil, []*InputError{{File: name, Msg: NotReadable}}
 }
 
 // jsonObject tells an object written as JSON ("key": value), as a
@@ -569,6 +578,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	switch kind {
 	case Compose:
 		near.dotenv = l.dotEnv(name)
+		near.ecsParams = l.ecsParams(dir)
 	case Procfile:
 		_, near.heroku = l.readRoot(path.Join(dir, "app.json"))
 		near.heroku = near.heroku && dir != ""

@@ -99,7 +99,7 @@ func TestInputErrors(t *testing.T) {
 		{"td.json", `[]`, lint.TaskDef, "td.json:1:1: not an ECS task definition"},
 		{"Dockerfile", "FROM x\nNOPE y\n", lint.Dockerfile, "Dockerfile:2:1: unknown instruction: NOPE"},
 		{"Dockerfile", "", lint.Dockerfile, "Dockerfile:1:1: file with no instructions"},
-		{"x", "x", lint.Unknown, "x: not a Dockerfile or an ECS task definition"},
+		{"x", "x", lint.Unknown, "x: " + lint.NotReadable},
 	}
 	for _, tt := range tests {
 		_, errs := lint.Run(rules.All(), tt.name, []byte(tt.src), tt.kind)

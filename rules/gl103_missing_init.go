@@ -64,6 +64,8 @@ func checkMissingInit(p *lint.Pass) {
 		}
 		var fix *lint.Fix
 		switch {
+		case t.Compose != nil && t.Stop.Init != "":
+			// ecs-cli: the init is ecs-params.yml's, a suggestion
 		case t.Compose != nil:
 			if e, ok := p.File.SetYAMLValue(t.Compose.Node, "init", "true"); ok {
 				fix = &lint.Fix{Description: "Set init: true", Safe: true, Edits: []lint.TextEdit{e}}
@@ -185,7 +187,7 @@ func pid1(c *chain.Chain) string {
 
 func initSuggestion(t *lint.Target) string {
 	switch {
-	case t.Compose != nil:
+	case t.Compose != nil && t.Stop.Init == "":
 		return "init: true"
 	case t.K8s != nil:
 		return "shareProcessNamespace: true in the pod spec (the pause process becomes PID 1 and reaps), or an init such as tini in the image's ENTRYPOINT"

@@ -317,7 +317,7 @@ func lintAll(cfg *config.Config, root lintRoot, fix, unsafe bool, feed func(emit
 func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []string, deploy func() deployment, fix, unsafe bool) (r result) {
 	defer func() { r.panic = recover() }()
 	if in.kind == lint.Unknown {
-		r.errs = []*lint.InputError{{File: in.path, Msg: "not a Dockerfile or an ECS task definition (name it Dockerfile* or *.Dockerfile, or use --stdin-filename)"}}
+		r.errs = []*lint.InputError{{File: in.path, Msg: lint.NotReadable}}
 		return r
 	}
 	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),

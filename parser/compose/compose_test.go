@@ -199,3 +199,13 @@ services:
 		t.Errorf("one-shot: migrate %v, worker %v", services[0].OneShot, services[1].OneShot)
 	}
 }
+
+func TestECSParams(t *testing.T) {
+	p, err := ParseECSParams([]byte("version: 1\ntask_definition:\n  services:\n    worker:\n      init_process_enabled: true\n    web:\n      essential: true\n"))
+	if err != nil || !p.Init["worker"] || p.Init["web"] {
+		t.Errorf("%+v %v", p, err)
+	}
+	if _, err := ParseECSParams([]byte("task_definition: [")); err == nil {
+		t.Error("broken YAML is an error")
+	}
+}
