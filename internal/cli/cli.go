@@ -113,10 +113,16 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		return ExitInternal, err
 	}
-	root := repoRoot(wd)
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	root := repoRoot(namedDir(wd, paths[0]))
 	if opt.root != "" {
 		if root, err = filepath.Abs(opt.root); err != nil {
 			return ExitInput, err
+		}
+		if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+			return ExitInput, fmt.Errorf("--root %s: not a directory", opt.root)
 		}
 	}
 	cfgPath := opt.config
@@ -138,9 +144,6 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		if failLevel, err = lint.ParseSeverity(level); err != nil {
 			return ExitInput, fmt.Errorf("--fail-level: %w", err)
 		}
-	}
-	if len(paths) == 0 {
-		paths = []string{"."}
 	}
 	if opt.fix && opt.diff {
 		return ExitInput, fmt.Errorf("--fix and --diff do not go together: --diff shows what --fix would write")
@@ -183,7 +186,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 				}
 				diffs.WriteString(d)
 			case opt.fix:
-				if err := writeAtomic(in.file, r.fixed); err != nil {
+				if err := writeFixed(root, in.file, in.src, r.fixed); err != nil {
 					rep.Errors = append(rep.Errors, &lint.InputError{File: in.path, Msg: "writing the fixes: " + err.Error()})
 					src = in.src
 					r.findings = r.before
@@ -205,7 +208,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Errors = append(rep.Errors, r.errs...)
 	}
-	n, applied, err := otherFiles(rep, opt, &diffs)
+	n, applied, err := otherFiles(rep, opt, root, &diffs)
 	if err != nil {
 		return ExitInternal, err
 	}

@@ -164,7 +164,7 @@ func (r lintRoot) display(path string) string {
 // Dockerfile runs): it drops duplicates (two Dockerfiles may run one
 // script), applies their fixes once per file for --fix or --diff, and loads
 // their sources for the report.
-func otherFiles(rep *output.Report, opt options, diffs *strings.Builder) (files, applied int, err error) {
+func otherFiles(rep *output.Report, opt options, root string, diffs *strings.Builder) (files, applied int, err error) {
 	seen := map[string]bool{}
 	kept := rep.Findings[:0]
 	byFile := map[string][]*lint.Fix{}
@@ -191,7 +191,8 @@ func otherFiles(rep *output.Report, opt options, diffs *strings.Builder) (files,
 	for _, name := range names {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			return files, applied, err
+			rep.Errors = append(rep.Errors, &lint.InputError{File: name, Msg: "reading it to apply fixes: " + err.Error()})
+			continue
 		}
 		out, done, _ := lint.ApplyFixes(src, byFile[name])
 		if opt.diff {
@@ -202,8 +203,9 @@ func otherFiles(rep *output.Report, opt options, diffs *strings.Builder) (files,
 			diffs.WriteString(d)
 			continue
 		}
-		if err := writeAtomic(name, out); err != nil {
-			return files, applied, err
+		if err := writeFixed(root, name, src, out); err != nil {
+			rep.Errors = append(rep.Errors, &lint.InputError{File: name, Msg: "writing the fixes: " + err.Error()})
+			continue
 		}
 		files, applied = files+1, applied+len(done)
 		for _, f := range done {

@@ -64,6 +64,23 @@ func (s sink) write(rep *output.Report, stdout, stderr io.Writer, color bool) er
 
 // repoRoot is the closest directory at or above dir that holds .git, else
 // dir itself.
+// namedDir is the directory of a path named on the command line, which
+// the lint root is found from: the directory itself, or a file's; the
+// current directory for standard input.
+func namedDir(wd, name string) string {
+	if name == "-" {
+		return wd
+	}
+	abs := name
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(wd, name)
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return abs
+	}
+	return filepath.Dir(abs)
+}
+
 func repoRoot(dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {

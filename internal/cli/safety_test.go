@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A Dockerfile whose one finding has a safe fix: CMD in shell form.
+const fixable = "FROM ruby:3.3-slim\nCMD bundle exec sidekiq\n"
+
+func fixedOK(t *testing.T, p string) bool {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(string(b), `CMD ["bundle", "exec", "sidekiq"]`)
+}
+
+func TestWriteFixedRefusesAChangedFile(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "Dockerfile", "edited meanwhile\n")
+	err := writeFixed(dir, p, []byte(fixable), []byte("fixed\n"))
+	if err != errChanged {
+		t.Fatalf("err = %v, want errChanged", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "edited meanwhile\n" {
+		t.Errorf("the edit made meanwhile was lost: %q", b)
+	}
+}
+
+func TestFixKeepsLinksModesAndOwner(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "Dockerfile", fixable)
+	link := filepath.Join(dir, "Dockerfile.link")
+	if err := os.Link(p, link); err != nil {
+		t.Fatal(err)
+	}
+	q := write(t, dir, "mode/Dockerfile", fixable)
+	if err := os.Chmod(q, 0o640|os.ModeSetgid); err != nil {
+		t.Fatal(err)
+	}
+	owned := write(t, dir, "owned/Dockerfile", fixable)
+	root := os.Getuid() == 0
+	if root {
+		if err := os.Chown(owned, 1234, 5678); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := within(t, 20*time.Second, "--fix", p, q, owned)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{p, link, q, owned} {
+		if !fixedOK(t, f) {
+			t.Errorf("%s was not fixed", f)
+		}
+	}
+	if a, b := inode(t, p), inode(t, link); a != b {
+		t.Error("the hard link was broken")
+	}
+	if fi, _ := os.Stat(q); fi.Mode()&(os.ModePerm|os.ModeSetgid) != 0o640|os.ModeSetgid {
+		t.Errorf("mode %v, want -rw-r----- with setgid", fi.Mode())
+	}
+	if st := stat(t, owned); root && (st.Uid != 1234 || st.Gid != 5678) {
+		t.Errorf("owner %d:%d, want 1234:5678", st.Uid, st.Gid)
+	}
+}
+
+func TestFixRefusesReadOnlyAndOutsideTheRoot(t *testing.T) {
+	outside := t.TempDir()
+	real := write(t, outside, "Dockerfile", fixable)
+	dir := t.TempDir()
+	if err := os.Symlink(real, filepath.Join(dir, "Dockerfile")); err != nil {
+		t.Fatal(err)
+	}
+	ro := write(t, dir, "ro/Dockerfile", fixable)
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	good := write(t, dir, "good/Dockerfile", fixable)
+	code, _, stderr := within(t, 20*time.Second, "--fix", "--root", dir, filepath.Join(dir, "Dockerfile"), ro, good)
+	if code != ExitInput {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if fixedOK(t, real) {
+		t.Error("a file outside the lint root was written through a symlink")
+	}
+	if fixedOK(t, ro) {
+		t.Error("a read-only file was rewritten")
+	}
+	if !fixedOK(t, good) {
+		t.Error("the other file was not fixed")
+	}
+	for _, want := range []string{"outside the lint root", "read-only"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func inode(t *testing.T, p string) uint64 { return stat(t, p).Ino }
+
+func stat(t *testing.T, p string) *syscall.Stat_t {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t)
+}
+
+// The lint root is the repository of the path named, not of the current
+// directory: linting one file from $HOME must not walk $HOME.
+func TestLintRootOfTheNamedPath(t *testing.T) {
+	home := t.TempDir()
+	app := filepath.Join(home, "src", "app")
+	write(t, app, "worker.json", `{"containerDefinitions": []}`)
+	os.MkdirAll(filepath.Join(app, ".git"), 0o755)
+	write(t, home, "notes/readme.txt", "x")
+	for name, want := range map[string]string{
+		"src/app/worker.json": app,
+		"src/app":             app,
+		"notes/readme.txt":    filepath.Join(home, "notes"),
+		"-":                   home,
+	} {
+		if got := repoRoot(namedDir(home, name)); got != want {
+			t.Errorf("root for %q = %s, want %s", name, got, want)
+		}
+	}
+	code, _, stderr := within(t, 10*time.Second, "--root", filepath.Join(home, "nonexistent"), filepath.Join(app, "worker.json"))
+	if code != ExitInput || !strings.Contains(stderr, "not a directory") {
+		t.Errorf("--root that does not exist: exit %d, %q", code, stderr)
+	}
+}
