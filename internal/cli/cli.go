@@ -86,7 +86,7 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
 	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
-	f.StringVar(&opt.root, "root", "", "the lint root, where build contexts and Sidekiq configurations are looked up (default: the repository root)")
+	f.StringVar(&opt.root, "root", "", "the lint root, where build contexts and Sidekiq configurations are looked up (default: the repository, else the directory, of the first path named)")
 	f.StringVar(&opt.config, "config", "", "configuration file (default: .gracelint.yaml in the current directory or above, up to the repository root)")
 	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
 	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
@@ -153,8 +153,13 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	var errs []*lint.InputError
 	var sk skipped
-	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
-		errs = discover(paths, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
+	rootDir, err := os.OpenRoot(root)
+	if err != nil {
+		return ExitInput, fmt.Errorf("the lint root: %w", err)
+	}
+	defer rootDir.Close()
+	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS()}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
+		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
 	})
 	if helm := sk.helm; len(helm) > 0 {
 		fmt.Fprintf(stderr, "note: skipped %d Helm %s (%s): they are not YAML until rendered; lint the manifests: helm template . | gracelint --stdin-filename manifests.yaml -\n",
@@ -323,7 +328,7 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 		r.errs = []*lint.InputError{{File: in.path, Msg: lint.NotReadable}}
 		return r
 	}
-	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: os.DirFS(root.dir),
+	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: root.fsys,
 		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles,
 		Containers: func() []lint.ContainerRef { return deploy().containers },
 		Builds:     func() []lint.Build { return deploy().builds }}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 
@@ -37,7 +38,7 @@ type input struct {
 // as soon as it is read, so that a large tree is never held in memory at
 // once. Files named on the command line are always linted; files found in a
 // walk only when they are Dockerfiles, task definitions or templates.
-func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), sk *skipped) []*lint.InputError {
+func discover(paths []string, root string, stdin io.Reader, stdinName string, cfg *config.Config, skipUnknown bool, emit func(input), sk *skipped) []*lint.InputError {
 	var errs []*lint.InputError
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
@@ -92,6 +93,15 @@ func discover(paths []string, stdin io.Reader, stdinName string, cfg *config.Con
 			kind := lint.KindInWalk(d.Name())
 			if kind == lint.Unknown && !mayHold(d.Name()) || cfg.Ignored(path) || gi.ignored(path, false) {
 				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// A repository could point a Dockerfile at the runner's
+				// secrets (/proc/self/environ): nothing outside the lint
+				// root is read on a walk.
+				if target, err := filepath.EvalSymlinks(path); err == nil && !inside(root, absPath(target)) {
+					fail(display(path), fmt.Errorf("a symlink to %s, outside the lint root; not read", display(target)))
+					return nil
+				}
 			}
 			info, err := os.Stat(path) // follows a symlink to its target
 			if err != nil {
@@ -240,14 +250,48 @@ func readInput(path string, info fs.FileInfo) (input, error) {
 	if !info.Mode().IsRegular() {
 		return input{}, errors.New("not a regular file")
 	}
-	if info.Size() > maxFileSize {
-		return input{}, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	src, err := os.ReadFile(path)
+	src, err := readRegular(path)
 	if err != nil {
 		return input{}, err
 	}
 	return input{path: display(path), file: path, src: src}, nil
+}
+
+// readRegular reads a regular file of at most maxFileSize bytes. It opens
+// without blocking and checks what it opened, so that a file swapped for a
+// FIFO or a device after it was listed cannot hang the run or fill memory.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+	}
+	return src, nil
+}
+
+// absPath is path made absolute, or path when that fails.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // display shows path relative to the current directory when it is below it.

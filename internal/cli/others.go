@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -20,6 +19,10 @@ import (
 type lintRoot struct {
 	dir string // absolute
 	wd  string // the current directory, which names are relative to
+	// fsys holds the files of dir; a symlink that leads out of it is not
+	// followed, so a repository cannot make gracelint read the runner's
+	// files.
+	fsys fs.FS
 }
 
 // locate maps an input's name to its slash path under the root.
@@ -87,7 +90,7 @@ func (r lintRoot) deployment() deployment {
 		if err != nil || !info.Mode().IsRegular() || info.Size() > maxFileSize {
 			return nil
 		}
-		src, err := os.ReadFile(p)
+		src, err := readRegular(p)
 		if err != nil {
 			return nil
 		}
@@ -189,7 +192,7 @@ func otherFiles(rep *output.Report, opt options, root string, diffs *strings.Bui
 	slices.Sort(names)
 	fixedNow := map[*lint.Fix]bool{}
 	for _, name := range names {
-		src, err := os.ReadFile(name)
+		src, err := readRegular(name)
 		if err != nil {
 			rep.Errors = append(rep.Errors, &lint.InputError{File: name, Msg: "reading it to apply fixes: " + err.Error()})
 			continue
@@ -218,7 +221,7 @@ func otherFiles(rep *output.Report, opt options, root string, diffs *strings.Bui
 	}
 	load := func(file string) {
 		if _, ok := rep.Sources[file]; !ok {
-			if src, err := os.ReadFile(file); err == nil {
+			if src, err := readRegular(file); err == nil {
 				rep.Sources[file] = source.NewLines(src)
 			}
 		}

@@ -137,3 +137,31 @@ func TestLintRootOfTheNamedPath(t *testing.T) {
 		t.Errorf("--root that does not exist: exit %d, %q", code, stderr)
 	}
 }
+
+// A repository cannot make gracelint read, or print, files outside the
+// lint root: not by a symlinked input on a walk, nor by a symlinked script
+// or configuration a Dockerfile follows.
+func TestNothingReadOutsideTheRoot(t *testing.T) {
+	outside := t.TempDir()
+	secret := write(t, outside, "secret", "SECRET_TOKEN=hunter2\nFROM x\n")
+	script := write(t, outside, "entrypoint.sh", "#!/bin/sh\n# SECRET_TOKEN=hunter2\nbundle exec sidekiq\n")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "evil"), 0o755)
+	if err := os.Symlink(secret, filepath.Join(dir, "evil", "Dockerfile")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(script, filepath.Join(dir, "entrypoint.sh")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "Dockerfile", "FROM ruby:3.3-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\n")
+	for _, format := range []string{"text", "json", "github", "sarif"} {
+		code, stdout, stderr := within(t, 20*time.Second, "--format", format, dir)
+		if strings.Contains(stdout+stderr, "hunter2") {
+			t.Errorf("%s: a file outside the root was printed:\n%s%s", format, stdout, stderr)
+		}
+		if code != ExitInput || !strings.Contains(stdout+stderr, "outside the lint root") {
+			t.Errorf("%s: exit %d, want 2 and the symlink named:\n%s%s", format, code, stdout, stderr)
+		}
+	}
+}

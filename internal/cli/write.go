@@ -105,7 +105,7 @@ var errChanged = errors.New("the file changed after gracelint read it; not writt
 
 // unchanged tells whether the file still holds before.
 func unchanged(target string, before []byte) error {
-	current, err := os.ReadFile(target)
+	current, err := readRegular(target)
 	if err != nil {
 		return err
 	}
