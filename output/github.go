@@ -41,8 +41,8 @@ var (
 )
 
 // ghData escapes a workflow command's message as the runner unescapes it.
-func ghData(s string) string { return dataEscaper.Replace(s) }
+func ghData(s string) string { return dataEscaper.Replace(cleanExcept(s, "\r\n")) }
 
 // ghProperty escapes a workflow command's property value: also ":" and ",",
 // which would end the value.
-func ghProperty(s string) string { return propertyEscaper.Replace(s) }
+func ghProperty(s string) string { return propertyEscaper.Replace(cleanExcept(s, "\r\n")) }

@@ -53,7 +53,7 @@ func count(n int, one, many string) string {
 
 // mdEscape makes s inert inside a Markdown table cell.
 func mdEscape(s string) string {
-	s = clean(s)
+	s = Clean(s)
 	var b strings.Builder
 	for _, r := range s {
 		switch r {

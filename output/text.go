@@ -35,9 +35,9 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 	for _, f := range r.Findings {
 		sevColor := map[lint.Severity]string{lint.Error: ansiRed, lint.Warning: ansiYellow, lint.Info: ansiBlue}[f.Severity]
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			paint(ansiBold, fmt.Sprintf("%s:%d:%d", clean(f.File), f.Span.Start.Line, f.Span.Start.Col)),
+			paint(ansiBold, fmt.Sprintf("%s:%d:%d", Clean(f.File), f.Span.Start.Line, f.Span.Start.Col)),
 			paint(sevColor, f.Severity.String()),
-			clean(f.Message),
+			Clean(f.Message),
 			paint(ansiGray, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
 		if lines := r.Sources[f.File]; lines != nil && f.Span.Start.Line > 0 && f.Span.Start.Line <= lines.Count() {
 			n := f.Span.Start.Line
@@ -51,28 +51,28 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 			start := min(f.Span.Start.Col-1, len(line))
 			end = max(end, start+1)
 			line, start, end = window(line, start, end)
-			fmt.Fprintf(bw, "%s |\n%s | %s\n%s | %s%s\n", pad, num, clean(line), pad,
+			fmt.Fprintf(bw, "%s |\n%s | %s\n%s | %s%s\n", pad, num, Clean(line), pad,
 				indent(line[:start]), paint(ansiGreen, "^"+strings.Repeat("~", max(0, runeCount(line, start, end)-1))))
 		}
 		if f.Suggestion != "" {
-			fmt.Fprintf(bw, "  = suggestion: %s\n", clean(f.Suggestion))
+			fmt.Fprintf(bw, "  = suggestion: %s\n", Clean(f.Suggestion))
 		}
 		for _, rel := range f.Related {
-			fmt.Fprintf(bw, "  = note: %s:%d:%d: %s\n", clean(rel.File), rel.Span.Start.Line, rel.Span.Start.Col, clean(rel.Message))
+			fmt.Fprintf(bw, "  = note: %s:%d:%d: %s\n", Clean(rel.File), rel.Span.Start.Line, rel.Span.Start.Col, Clean(rel.Message))
 		}
 		if f.Fix != nil {
 			how := "--fix"
 			if !f.Fix.Safe {
 				how = "--fix --unsafe-fixes"
 			}
-			fmt.Fprintf(bw, "  = fix (%s): %s\n", how, clean(f.Fix.Description))
+			fmt.Fprintf(bw, "  = fix (%s): %s\n", how, Clean(f.Fix.Description))
 		}
 	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(errw, "%s: %s\n", paint(ansiRed, "error"), clean(e.Error()))
+		fmt.Fprintf(errw, "%s: %s\n", paint(ansiRed, "error"), Clean(e.Error()))
 	}
 	return nil
 }
@@ -125,10 +125,15 @@ func runeCount(line string, start, end int) int {
 	return len([]rune(line[start:min(end, len(line))]))
 }
 
-// clean replaces control characters so that input cannot drive the terminal.
-func clean(s string) string {
+// Clean replaces control characters so that input cannot drive a terminal
+// or a CI log: every byte of a file name or a message taken from input
+// goes through it before it is printed.
+func Clean(s string) string { return cleanExcept(s, "") }
+
+// cleanExcept is Clean keeping the control characters in keep.
+func cleanExcept(s, keep string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+		if (r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0) && !strings.ContainsRune(keep, r) {
 			return '\uFFFD'
 		}
 		return r

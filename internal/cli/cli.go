@@ -96,7 +96,7 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	if err := cmd.Execute(); err != nil {
-		fmt.Fprintf(stderr, "gracelint: %v\n", err)
+		fmt.Fprintf(stderr, "gracelint: %s\n", output.Clean(err.Error()))
 		if code == ExitClean {
 			code = ExitInput
 		}
@@ -163,11 +163,11 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	})
 	if helm := sk.helm; len(helm) > 0 {
 		fmt.Fprintf(stderr, "note: skipped %d Helm %s (%s): they are not YAML until rendered; lint the manifests: helm template . | gracelint --stdin-filename manifests.yaml -\n",
-			len(helm), plural(len(helm), "template", "templates"), helm[0])
+			len(helm), plural(len(helm), "template", "templates"), output.Clean(helm[0]))
 	}
 	if nd := sk.notDockerfile; len(nd) > 0 {
 		fmt.Fprintf(stderr, "note: skipped %d %s named like a Dockerfile (%s): the first instruction is not FROM or ARG; name a file to lint it anyway\n",
-			len(nd), plural(len(nd), "file", "files"), nd[0])
+			len(nd), plural(len(nd), "file", "files"), output.Clean(nd[0]))
 	}
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
 	var diffs strings.Builder
@@ -202,7 +202,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			}
 			if r.pending > 0 {
 				fmt.Fprintf(stderr, "gracelint: %s: %d %s not applied: %s other fixes; run again\n",
-					in.path, r.pending, plural(r.pending, "fix was", "fixes were"), plural(r.pending, "it overlaps", "they overlap"))
+					output.Clean(in.path), r.pending, plural(r.pending, "fix was", "fixes were"), plural(r.pending, "it overlaps", "they overlap"))
 			}
 		}
 		// Sources serve excerpts and columns of findings; a clean file's
@@ -224,7 +224,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			return ExitInternal, err
 		}
 		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "error: %s\n", e.Error())
+			fmt.Fprintf(stderr, "error: %s\n", output.Clean(e.Error()))
 		}
 		switch {
 		case len(rep.Errors) > 0:

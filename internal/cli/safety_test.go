@@ -165,3 +165,23 @@ func TestNothingReadOutsideTheRoot(t *testing.T) {
 		}
 	}
 }
+
+// No byte of a file name or of input reaches a terminal or a CI log raw: a
+// name that holds a newline and a workflow command forges nothing.
+func TestNoRawControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	forged := "x\n::error file=forged::owned\x1b[31m\a"
+	write(t, dir, "chart/Chart.yaml", "name: c\n")
+	write(t, dir, "chart/templates/"+forged+".tpl", "{{- define \"x\" -}}\nimage: {{ .Values.image }}\n{{- end }}\n")
+	write(t, dir, forged+"/Dockerfile", "FROM ruby:3.3\nCMD [\"sh\", \"-c\", \"sidekiq\"]\n")
+	write(t, dir, "bad/Dockerfile", "FROM ruby:3.3\nCMD [\"sh\"\x1b]\x07\n")
+	for _, format := range []string{"text", "github", "markdown"} {
+		_, stdout, stderr := within(t, 20*time.Second, "--format", format, dir)
+		for _, out := range []string{stdout, stderr} {
+			if strings.ContainsAny(out, "\x1b\a") || strings.Contains(out, "\n::error file=forged") {
+				t.Errorf("%s: raw control characters or a forged command:\n%q", format, out)
+			}
+		}
+	}
+}
