@@ -75,7 +75,10 @@ func (f *File) InsertYAMLKey(m *jsonpos.Node, key, value string) (TextEdit, bool
 // SetYAMLValue returns the edit that sets key of a YAML mapping to value:
 // the scalar replaced, or the key added.
 func (f *File) SetYAMLValue(m *jsonpos.Node, key, value string) (TextEdit, bool) {
-	if v := m.Get(key); v != nil {
+	// A key a merge (<<: *base) gives is written at the anchor, which other
+	// mappings share: the mapping gets a key of its own instead.
+	if mem := m.Member(key); mem != nil && mem.KeyStart >= m.Start && mem.KeyEnd <= m.End {
+		v := mem.Value
 		src := f.Lines.Bytes()
 		text := yamlScalar(value, quoted(src, v.Start))
 		if v.Start == v.End && v.Start > 0 && src[v.Start-1] == ':' {

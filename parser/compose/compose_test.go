@@ -147,6 +147,9 @@ func TestCorpus(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
+	// YAML aliases that refer to themselves, and that expand to 10^9 values.
+	f.Add([]byte("services: &s\n  w: *s\n"))
+	f.Add([]byte("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\nservices: {w: {command: *a5}}\n"))
 	f.Add([]byte("services:\n  w:\n    command: sh -c \"${X:-a} b\"\n    stop_grace_period: 5s\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		services, err := Parse(src, map[string]string{"X": "1"})

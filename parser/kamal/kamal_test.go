@@ -81,6 +81,9 @@ func TestHostList(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
+	// YAML aliases that refer to themselves, and that expand to 10^9 values.
+	f.Add([]byte("services: &s\n  w: *s\n"))
+	f.Add([]byte("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\nservices: {w: {command: *a5}}\n"))
 	f.Add([]byte(deploy))
 	f.Add([]byte("service: s\nimage: i\nservers: [a]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -26,9 +27,17 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-// Parse parses every document of src.
+// maxNodes bounds the nodes a document holds once its aliases are
+// expanded: a few lines of nested aliases (the "billion laughs") would
+// stand for billions.
+const maxNodes = 1_000_000
+
+// Parse parses every document of src. An alias shares the node of its
+// anchor; a merge key (<<: *base) adds the keys of the mappings it names
+// that the mapping does not set itself.
 func Parse(src []byte) ([]*jsonpos.Node, error) {
-	c := &converter{src: src, lines: source.NewLines(src)}
+	c := &converter{src: src, lines: source.NewLines(src), done: map[*yaml.Node]*jsonpos.Node{},
+		sizes: map[*jsonpos.Node]int{}, open: map[*yaml.Node]bool{}}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var out []*jsonpos.Node
 	for {
@@ -41,7 +50,11 @@ func Parse(src []byte) ([]*jsonpos.Node, error) {
 			return nil, syntaxError(err)
 		}
 		if len(doc.Content) > 0 {
-			out = append(out, c.node(doc.Content[0], false))
+			n := c.node(doc.Content[0], false)
+			if c.err != nil {
+				return nil, c.err
+			}
+			out = append(out, n)
 		}
 	}
 }
@@ -71,6 +84,23 @@ func syntaxError(err error) error {
 type converter struct {
 	src   []byte
 	lines *source.Lines
+	// done holds the converted node of each anchored node, which its
+	// aliases share; open, the anchored nodes being converted, so that an
+	// alias inside its own anchor is an error, not an endless tree.
+	done map[*yaml.Node]*jsonpos.Node
+	open map[*yaml.Node]bool
+	// sizes holds how many nodes each converted container stands for with
+	// its aliases expanded.
+	sizes map[*jsonpos.Node]int
+	err   error
+}
+
+// fail records the first error; the node returned stands in for nothing.
+func (c *converter) fail(y *yaml.Node, msg string) *jsonpos.Node {
+	if c.err == nil {
+		c.err = &Error{Line: y.Line, Msg: "invalid YAML: " + msg}
+	}
+	return &jsonpos.Node{Kind: jsonpos.Null}
 }
 
 // offset converts a 1-based line and character column to a byte offset.
@@ -84,26 +114,61 @@ func (c *converter) offset(line, col int) int {
 }
 
 func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
+	if c.err != nil {
+		return &jsonpos.Node{Kind: jsonpos.Null}
+	}
 	for y.Kind == yaml.AliasNode && y.Alias != nil {
 		y = y.Alias
 	}
+	if y.Anchor != "" {
+		if n, ok := c.done[y]; ok {
+			return n
+		}
+		if c.open[y] {
+			return c.fail(y, "the alias of &"+y.Anchor+" is inside the value it names, which would never end")
+		}
+		c.open[y] = true
+		defer delete(c.open, y)
+	}
 	n := &jsonpos.Node{Start: c.offset(y.Line, y.Column)}
 	custom := strings.HasPrefix(y.Tag, "!") && !strings.HasPrefix(y.Tag, "!!")
+	size := 1
 	switch y.Kind {
 	case yaml.MappingNode:
 		n.Kind = jsonpos.Object
+		flow := y.Style&yaml.FlowStyle != 0
+		var merged []jsonpos.Member
 		for i := 0; i+1 < len(y.Content); i += 2 {
-			k := c.node(y.Content[i], y.Style&yaml.FlowStyle != 0)
-			v := c.node(y.Content[i+1], y.Style&yaml.FlowStyle != 0)
+			if ky := y.Content[i]; ky.Kind == yaml.ScalarNode && ky.Tag == "!!merge" {
+				merged = append(merged, c.mergeSources(y.Content[i+1], flow)...)
+				continue
+			}
+			k := c.node(y.Content[i], flow)
+			v := c.node(y.Content[i+1], flow)
 			n.Members = append(n.Members, jsonpos.Member{Key: y.Content[i].Value, KeyStart: k.Start, KeyEnd: k.End, Value: v})
 		}
 		n.End = c.containerEnd(y, n.Start, n.Members, nil)
+		// Merged keys go first, so that the mapping's own last key stays
+		// last: edits insert after it.
+		var inherited []jsonpos.Member
+		for _, m := range merged {
+			if n.Get(m.Key) == nil {
+				inherited = append(inherited, m)
+			}
+		}
+		n.Members = append(inherited, n.Members...)
+		for _, m := range n.Members {
+			size += c.sizes[m.Value] + 1
+		}
 	case yaml.SequenceNode:
 		n.Kind = jsonpos.Array
 		for _, e := range y.Content {
 			n.Elems = append(n.Elems, c.node(e, y.Style&yaml.FlowStyle != 0))
 		}
 		n.End = c.containerEnd(y, n.Start, nil, n.Elems)
+		for _, e := range n.Elems {
+			size += c.sizes[e] + 1
+		}
 	case yaml.ScalarNode:
 		n.End = c.scalarEnd(y, n.Start, inFlow)
 		switch y.Tag {
@@ -121,8 +186,53 @@ func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
 	}
 	if custom {
 		n.Kind, n.Members, n.Elems = jsonpos.Expr, nil, nil
+		size = 1
+	}
+	if size > maxNodes {
+		return c.fail(y, fmt.Sprintf("its aliases expand to more than %d values", maxNodes))
+	}
+	if size > 1 {
+		c.sizes[n] = size
+	}
+	if y.Anchor != "" {
+		c.done[y] = n
 	}
 	return n
+}
+
+// mergeSources converts the value of a merge key: a mapping, an alias of
+// one, or a sequence of them, where an earlier mapping's keys win.
+func (c *converter) mergeSources(v *yaml.Node, flow bool) []jsonpos.Member {
+	var sources []*yaml.Node
+	if r := resolve(v); r.Kind == yaml.SequenceNode {
+		sources = r.Content
+	} else {
+		sources = []*yaml.Node{v}
+	}
+	var out []jsonpos.Member
+	seen := map[string]bool{}
+	for _, src := range sources {
+		m := c.node(src, flow)
+		if m.Kind != jsonpos.Object {
+			c.fail(v, "a merge key (<<) takes a mapping or a list of mappings")
+			return nil
+		}
+		for _, mem := range m.Members {
+			if !seen[mem.Key] {
+				seen[mem.Key] = true
+				out = append(out, mem)
+			}
+		}
+	}
+	return out
+}
+
+// resolve follows aliases to the node they name.
+func resolve(y *yaml.Node) *yaml.Node {
+	for y.Kind == yaml.AliasNode && y.Alias != nil {
+		y = y.Alias
+	}
+	return y
 }
 
 // containerEnd is the end of a mapping or sequence: its closing bracket in

@@ -2,7 +2,10 @@ package yamlpos
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
 )
@@ -87,5 +90,63 @@ func TestScalarEnd(t *testing.T) {
 				t.Errorf("b = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// billionLaughs is nine levels of ten aliases: 10^9 values once expanded.
+var billionLaughs = func() string {
+	s := "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+	for i := 1; i <= 9; i++ {
+		s += fmt.Sprintf("a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	return s
+}()
+
+func TestAliases(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, err string
+	}{
+		{"self-reference", "services: &s\n  w: *s\n", "inside the value it names"},
+		{"billion laughs", billionLaughs, "expand to more than"},
+		{"shared", "base: &b {image: ruby}\nservices:\n  a: *b\n  c: *b\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			docs, err := Parse([]byte(tc.src))
+			if time.Since(start) > 2*time.Second {
+				t.Errorf("took %v", time.Since(start))
+			}
+			switch {
+			case tc.err == "" && err != nil:
+				t.Fatal(err)
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Fatalf("err = %v, want %q", err, tc.err)
+			case tc.err == "":
+				s := docs[0].Get("services")
+				if s.Get("a") != s.Get("c") || s.Get("a").Get("image").Str != "ruby" {
+					t.Errorf("aliases do not share their anchor's node: %+v", s)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeKeys(t *testing.T) {
+	src := "x-app: &app\n  image: ruby\n  command: sidekiq\nx-env: &env\n  image: node\n  user: app\nservices:\n  worker:\n    <<: [*app, *env]\n    command: sidekiq -t 20\n"
+	docs, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := docs[0].Get("services").Get("worker")
+	for key, want := range map[string]string{"image": "ruby", "command": "sidekiq -t 20", "user": "app"} {
+		if got := w.Get(key); got == nil || got.Str != want {
+			t.Errorf("%s = %+v, want %q (the mapping's own key wins, then the first merged mapping)", key, got, want)
+		}
+	}
+	if last := w.Members[len(w.Members)-1]; last.Key != "command" {
+		t.Errorf("last member %q: the mapping's own keys come last", last.Key)
+	}
+	if _, err := Parse([]byte("a: &a x\nb:\n  <<: *a\n")); err == nil {
+		t.Error("a merge of a scalar is an error")
 	}
 }
