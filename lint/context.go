@@ -17,8 +17,9 @@ import (
 func (img *Image) lineage() []*dockerfile.Stage {
 	var out []*dockerfile.Stage
 	for s := img.Stage; s != nil; s = s.BaseStage {
-		out = append([]*dockerfile.Stage{s}, out...)
+		out = append(out, s)
 	}
+	slices.Reverse(out)
 	return out
 }
 
@@ -324,10 +325,18 @@ func (img *Image) CopiedNames(dir string, list func(dir string) []string) []stri
 	return out
 }
 
-// workdir is the WORKDIR after WORKDIR dir: an absolute one replaces it.
+// maxPath is Linux's PATH_MAX: no directory a container runs in is longer.
+const maxPath = 4096
+
+// workdir is the WORKDIR after WORKDIR dir: an absolute one replaces it. A
+// chain of relative ones past PATH_MAX, which no build could create, stops
+// growing, so that thousands of them cost linear time.
 func workdir(wd, dir string) string {
 	if strings.HasPrefix(dir, "/") {
 		return path.Clean(dir)
+	}
+	if len(wd)+len(dir) > maxPath {
+		return wd
 	}
 	return path.Join(wd, dir)
 }

@@ -222,6 +222,7 @@ type File struct {
 	Docker   *dockerfile.File
 	TaskDefs []*taskdef.TaskDef
 	Targets  []*Target
+	newline  string // the line ending, once Newline has looked
 }
 
 // Target is one container whose process chain gracelint predicts: the final
@@ -655,11 +656,16 @@ func (f *File) Edit(start, end int, text string) TextEdit {
 
 // Newline is the file's line ending: "\r\n" when its first line ends so.
 func (f *File) Newline() string {
-	src := f.Lines.Bytes()
-	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
-		return "\r\n"
+	if f.newline == "" {
+		// Once: a minified file has no newline, and looking for one at every
+		// edit would cost the square of its size.
+		src := f.Lines.Bytes()
+		f.newline = "\n"
+		if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+			f.newline = "\r\n"
+		}
 	}
-	return "\n"
+	return f.newline
 }
 
 // unique drops a finding that repeats another: two targets can share what

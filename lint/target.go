@@ -92,6 +92,9 @@ type Image struct {
 	// file its stages, for COPY --from.
 	src  []byte
 	file *dockerfile.File
+	// shellIn is the SHELL instruction in effect at the end of the lineage,
+	// nil for /bin/sh -c.
+	shellIn *dockerfile.Instruction
 }
 
 // Setting is a CMD or ENTRYPOINT as the image records it.
@@ -137,7 +140,7 @@ func resolve(s *dockerfile.Stage) *Image {
 	if s.BaseStage != nil {
 		base := resolve(s.BaseStage)
 		img.BaseImage, img.Entrypoint, img.Cmd, img.EntrypointSet = base.BaseImage, base.Entrypoint, base.Cmd, base.EntrypointSet
-		shellInstr = base.shell()
+		shellInstr = base.shellIn
 	}
 	cmdSet := false
 	for _, in := range s.Instructions {
@@ -159,20 +162,8 @@ func resolve(s *dockerfile.Stage) *Image {
 	if img.Entrypoint != nil && len(img.Entrypoint.Argv) == 0 {
 		img.Entrypoint = nil
 	}
+	img.shellIn = shellInstr
 	return img
-}
-
-// shell returns the SHELL instruction in effect at the end of the stage's
-// lineage, or nil for the default /bin/sh -c.
-func (img *Image) shell() *dockerfile.Instruction {
-	for s := img.Stage; s != nil; s = s.BaseStage {
-		for i := len(s.Instructions) - 1; i >= 0; i-- {
-			if s.Instructions[i].Keyword == "SHELL" {
-				return s.Instructions[i]
-			}
-		}
-	}
-	return nil
 }
 
 func setting(in *dockerfile.Instruction, shellInstr *dockerfile.Instruction) *Setting {

@@ -3,14 +3,15 @@
 #   lint CPU <= 1.3x BuildKit's bare parse of the same Dockerfiles,
 #   wall time with one worker per CPU <= 0.75x the bare parse on one thread,
 #   one-file invocation (what a pre-commit call does) <= 20 ms,
-#   peak RSS <= 64 MiB on 40,000 files.
+#   peak RSS <= 64 MiB on 40,000 files,
+#   time linear in the size of every input family (BenchmarkScaling).
 # usage: internal/bench/run.sh   (BENCHTIME=5s to run longer)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-go test ./internal/bench -run='^$' -bench=. -benchtime="${BENCHTIME:-3s}" | tee "$out/bench.txt"
+go test ./internal/bench -run='^$' -bench='^Benchmark(BuildKit|Lint|JSON|OneFile)' -benchtime="${BENCHTIME:-3s}" | tee "$out/bench.txt"
 ns() { awk -v name="Benchmark$1-" 'index($1, name) == 1 { print $3 }' "$out/bench.txt"; }
 parse=$(ns BuildKitParse) lint=$(ns LintDockerfiles) parallel=$(ns LintDockerfilesParallel) one=$(ns OneFileInvocation)
 awk -v p="$parse" -v l="$lint" -v q="$parallel" -v o="$one" -v cpus="$(nproc)" 'BEGIN {
@@ -28,3 +29,11 @@ for format in text json sarif; do
 	wall=$(awk -F'): ' '/Elapsed/ { print $2 }' "$out/time.txt")
 	printf "%s files, --format %-5s peak RSS %.1f MiB (target <= 64), wall %s\n" "$files" "$format" "$(echo "$rss / 1024" | bc -l)" "$wall"
 done
+
+# Each input family must cost time linear in its size: n and 2n within 2.3x.
+go test ./internal/bench -run='^$' -bench='^BenchmarkScaling' -benchtime=1x -timeout=30m | tee "$out/scaling.txt"
+awk '/^BenchmarkScaling\// {
+	split($1, p, "/"); family = p[2]; n = p[3]; sub(/n=/, "", n); sub(/-[0-9]+$/, "", n)
+	if (family == last) printf "%-18s %6d -> %6d: %.2fx (target <= 2.30)\n", family, prevn, n, $3 / prev
+	last = family; prev = $3; prevn = n
+}' "$out/scaling.txt"

@@ -113,16 +113,13 @@ func Parse(src []byte) (*File, error) {
 	}
 	lex := shell.NewLex(res.EscapeToken)
 	env := metaEnv(metaArgs)
+	byName := map[string]*Stage{} // the last stage of each name, as a later FROM finds it
 	for i, st := range stages {
 		s := &Stage{Index: i, Name: strings.ToLower(st.Name), Base: st.BaseName}
 		if w, _, err := lex.ProcessWord(st.BaseName, env); err == nil {
 			s.Base = w
 		}
-		for _, prev := range f.Stages {
-			if prev.Name != "" && strings.EqualFold(prev.Name, s.Base) {
-				s.BaseStage = prev
-			}
-		}
+		s.BaseStage = byName[strings.ToLower(s.Base)]
 		s.From = f.instruction(nodes[next], nil)
 		next++
 		for _, c := range st.Commands {
@@ -130,6 +127,9 @@ func Parse(src []byte) (*File, error) {
 			next++
 		}
 		f.Stages = append(f.Stages, s)
+		if s.Name != "" {
+			byName[s.Name] = s
+		}
 	}
 	return f, nil
 }

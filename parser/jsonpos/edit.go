@@ -26,7 +26,12 @@ func InsertMember(src []byte, obj *Node, key, value string) Insertion {
 	last := obj.Members[len(obj.Members)-1]
 	member := string(k) + Colon(src, obj) + value
 	// One member per line: copy the last member's line start.
-	lineStart := bytes.LastIndexByte(src[:last.KeyStart], '\n') + 1
+	// Only within obj: a minified file has no newline to find, and
+	// scanning back to its start for each object would cost the square.
+	lineStart := obj.Start
+	if obj.Start < last.KeyStart {
+		lineStart += bytes.LastIndexByte(src[obj.Start:last.KeyStart], '\n') + 1
+	}
 	if lineStart > obj.Start {
 		nl := "\n"
 		if lineStart >= 2 && src[lineStart-2] == '\r' {

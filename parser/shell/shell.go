@@ -44,8 +44,8 @@ type Command struct {
 	Exec       bool
 	Start, End int // byte offsets in the script of the command's statement
 
-	ctx       []string // enclosing constructs, outermost first
-	tail      bool     // nothing in the script runs after it
+	ctx       *scope // the innermost construct around it, nil at the top level
+	tail      bool   // nothing in the script runs after it
 	redirects bool
 	negated   bool
 	order     int
@@ -81,8 +81,8 @@ func (c *Command) Last() bool { return c.tail }
 func (c *Command) Background() bool { return c.in("background") }
 
 func (c *Command) in(kind string) bool {
-	for _, k := range c.ctx {
-		if k == kind {
+	for sc := c.ctx; sc != nil; sc = sc.outer {
+		if sc.kind == kind {
 			return true
 		}
 	}
@@ -92,14 +92,31 @@ func (c *Command) in(kind string) bool {
 // unmeasured returns the outermost construct around c whose effect on exec
 // nobody measured, or "".
 func (c *Command) unmeasured() string {
-	for _, k := range c.ctx {
-		switch k {
+	found := ""
+	for sc := c.ctx; sc != nil; sc = sc.outer {
+		switch sc.kind {
 		case "function", "case", "coprocess", "time":
-			return k
+			found = sc.kind
 		}
 	}
-	return ""
+	return found
 }
+
+// scope is a construct (a pipeline, an if, a loop) around commands, linked
+// to the one around it: nested constructs share their outer scopes instead
+// of copying them, which would cost the square of the depth.
+type scope struct {
+	kind  string
+	outer *scope
+	depth int
+}
+
+// maxDepth bounds how deep constructs nest: deeper is no script anyone
+// writes, and an input error.
+const maxDepth = 1000
+
+// ErrTooDeep is a script whose constructs nest deeper than gracelint reads.
+var ErrTooDeep = fmt.Errorf("shell constructs nested more than %d deep", maxDepth)
 
 // Script is a parsed shell script.
 type Script struct {
@@ -120,6 +137,7 @@ type Script struct {
 	// last command (sleep 100 & worker) or an && list after a ; (cd /a; true
 	// && worker) keeps bash as the parent.
 	bashStays string
+	tooDeep   bool
 }
 
 // Parse parses a script as bash, whose grammar covers POSIX sh and ash.
@@ -130,6 +148,9 @@ func Parse(src string) (*Script, error) {
 	}
 	s := &Script{Src: src, funcs: map[string]bool{}, funcWaits: map[string]bool{}}
 	s.stmts(f.Stmts, nil, true)
+	if s.tooDeep {
+		return nil, ErrTooDeep
+	}
 	s.bashStays = bashLastLine(src, f.Stmts)
 	for _, c := range s.Commands {
 		argv := c.Argv()
@@ -194,17 +215,25 @@ func (s *Script) trapStopsExec(d Dialect) bool {
 	return false
 }
 
-func with(ctx []string, kind string) []string {
-	return append(append([]string(nil), ctx...), kind)
+func with(ctx *scope, kind string) *scope {
+	sc := &scope{kind: kind, outer: ctx, depth: 1}
+	if ctx != nil {
+		sc.depth = ctx.depth + 1
+	}
+	return sc
 }
 
-func (s *Script) stmts(list []*syntax.Stmt, ctx []string, tail bool) {
+func (s *Script) stmts(list []*syntax.Stmt, ctx *scope, tail bool) {
 	for i, st := range list {
 		s.stmt(st, ctx, tail && i == len(list)-1)
 	}
 }
 
-func (s *Script) stmt(st *syntax.Stmt, ctx []string, tail bool) {
+func (s *Script) stmt(st *syntax.Stmt, ctx *scope, tail bool) {
+	if ctx != nil && ctx.depth > maxDepth || s.tooDeep {
+		s.tooDeep = true
+		return
+	}
 	if st.Background {
 		ctx, tail = with(ctx, "background"), false
 	}
@@ -544,8 +573,8 @@ func (s *Script) verdict(main *Command, d Dialect, file bool) Result {
 		r.ByDialect, r.Verdict, r.Reason = true, Replaces, "BusyBox ash execs the last simple command of a -c string"
 	case main.in("subshell"):
 		r.Reason = fmt.Sprintf("bash forks for the subshell around %s and stays as its parent", name)
-	case len(main.ctx) > 0:
-		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx[len(main.ctx)-1]))
+	case main.ctx != nil:
+		r.Reason = fmt.Sprintf("bash execs only a last command at the top level, and %s runs inside %s", name, article(main.ctx.kind))
 	case s.bashStays != "":
 		r.Reason = s.bashStays
 	case main.redirects:

@@ -3,6 +3,7 @@ package shell
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -296,5 +297,24 @@ func TestTrapDelay(t *testing.T) {
 		if got != want {
 			t.Errorf("TrapDelay() = %q, want %q for\n%s", got, want, script)
 		}
+	}
+}
+
+// Nesting costs linear time, and past a depth no script reaches it is an
+// error, never a crash.
+func TestDeepNesting(t *testing.T) {
+	nested := func(n int) string {
+		return strings.Repeat("{ ", n) + "exec sidekiq" + strings.Repeat("; }", n) + "\n"
+	}
+	start := time.Now()
+	s, err := Parse(nested(900))
+	if err != nil || len(s.Commands) != 1 {
+		t.Fatalf("900 levels: %v", err)
+	}
+	if _, err := Parse(nested(8000)); err != ErrTooDeep {
+		t.Errorf("8000 levels: err = %v, want ErrTooDeep", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
 	}
 }

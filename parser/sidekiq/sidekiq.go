@@ -91,6 +91,7 @@ func ReadTimeout(src []byte, env string, vars map[string]string) Timeout {
 	var control []int
 	var b strings.Builder
 	last := 0
+	tagLine, counted := 1, 0 // the line of offset counted, counted up as tags come
 	for _, m := range erbTag.FindAllStringSubmatchIndex(text, -1) {
 		kind, expr := text[m[2]:m[3]], text[m[4]:m[5]]
 		b.WriteString(text[last:m[0]])
@@ -107,7 +108,9 @@ func ReadTimeout(src []byte, env string, vars map[string]string) Timeout {
 			subs = append(subs, s)
 			b.WriteString(s.value)
 		default:
-			control = append(control, strings.Count(text[:m[0]], "\n")+1)
+			tagLine += strings.Count(text[counted:m[0]], "\n")
+			counted = m[0]
+			control = append(control, tagLine)
 		}
 	}
 	b.WriteString(text[last:])
