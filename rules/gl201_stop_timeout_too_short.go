@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"strconv"
 
@@ -118,7 +119,7 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		suggestion += " on the role (Kamal 2.12 or later; older versions stop with drain_timeout, or Docker's 10 s for a proxied role)"
 	}
 	var fix *lint.Fix
-	if st.Edit != nil {
+	if st.Edit != nil && want <= math.MaxInt32 { // no platform takes more
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
 	}
 	if st.Field == "" {

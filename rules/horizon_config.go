@@ -2,9 +2,9 @@ package rules
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/num"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/phpconfig"
@@ -75,7 +75,7 @@ func phpInt(v *phpconfig.Value, env map[string]string) (int, bool) {
 		return int(v.Int), v.Int >= 0 && v.Int < 1<<31
 	case phpconfig.Env:
 		if s, ok := env[v.Str]; ok {
-			n, err := strconv.Atoi(s)
+			n, err := num.Atoi(s)
 			return n, err == nil && n >= 0
 		}
 		if v.Default != nil {

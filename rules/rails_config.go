@@ -3,10 +3,10 @@ package rules
 import (
 	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/internal/num"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/parser/railsconfig"
@@ -35,7 +35,7 @@ func railsDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (d drain, unbound
 	}
 	lead := "config." + spec.RailsSetting
 	if v, set := env[spec.TimeoutEnv]; spec.TimeoutEnv != "" && set {
-		n, err := strconv.Atoi(v)
+		n, err := num.Atoi(v)
 		if err != nil {
 			return drain{}, false, false // not a number gracelint can read
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
+	"github.com/gracelint/gracelint/internal/num"
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/parser/procfile"
 	"github.com/gracelint/gracelint/parser/shell"
@@ -124,7 +125,7 @@ func s6Wait(w *Worker, run *ScriptFile, opt Options) Wait {
 	if !strings.HasPrefix(dir, "/etc/services.d/") {
 		wait := Wait{Unbounded: true, Known: true, Setting: "timeout-down", File: run.Name}
 		if f, ok := opt.File(path.Join(dir, "timeout-down")); ok {
-			if ms, err := strconv.Atoi(strings.TrimSpace(string(f.Src))); err == nil && ms > 0 {
+			if ms, err := num.Atoi(strings.TrimSpace(string(f.Src))); err == nil && ms > 0 {
 				wait = Wait{Seconds: (ms + 999) / 1000, Known: true, Set: true, Setting: "timeout-down",
 					Written: "timeout-down " + strconv.Itoa(ms), File: f.Name, Span: source.NewLines(f.Src).Span(0, len(strings.TrimRight(string(f.Src), "\n")))}
 			}
@@ -145,7 +146,7 @@ func s6Wait(w *Worker, run *ScriptFile, opt Options) Wait {
 		to   *int
 	}{{w.Spec.TimeoutEnv, &services}, {w.Spec.KillGraceEnv, &kill}} {
 		if v, ok := env[s.name]; ok {
-			ms, err := strconv.Atoi(v)
+			ms, err := num.Atoi(v)
 			if err != nil || ms < 0 {
 				wait.Known = false
 			}
@@ -206,7 +207,7 @@ func followProcfile(w *Worker, opt Options) *Managed {
 		wait = Wait{Seconds: w.Timeout, Known: w.TimeoutKnown, Set: true, Setting: w.Spec.TimeoutFlags[0],
 			Written: w.TimeoutFlag, File: w.TimeoutArg.File, Span: w.TimeoutArg.Span}
 	case ok:
-		n, err := strconv.Atoi(v)
+		n, err := num.Atoi(v)
 		wait.Seconds, wait.Known, wait.Set, wait.Written = n, err == nil && n >= 0, true, w.Spec.TimeoutEnv+"="+v
 	}
 	signals, signalsKnown := w.processSignals(env)

@@ -2,10 +2,10 @@ package chain
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gracelint/gracelint/catalog"
+	"github.com/gracelint/gracelint/internal/num"
 )
 
 // Worker is a catalogued program a chain ends in (a worker, a server, a
@@ -76,7 +76,7 @@ func FindWorker(argv []Arg) *Worker {
 		switch {
 		case slices.Contains(spec.TimeoutFlags, flag):
 			w.TimeoutSet, w.TimeoutArg, w.TimeoutFlag = true, v, written
-			n, err := strconv.Atoi(v.Value)
+			n, err := num.Atoi(v.Value)
 			if spec.TimeoutMillis {
 				n = (n + 999) / 1000
 			}

@@ -43,6 +43,23 @@ func discover(paths []string, root string, stdin io.Reader, stdinName string, cf
 	fail := func(path string, err error) {
 		errs = append(errs, &lint.InputError{File: path, Msg: err.Error()})
 	}
+	// A file named twice, or reached by two of the paths named, is linted
+	// once.
+	seen := map[string]bool{}
+	emitOnce := emit
+	emit = func(in input) {
+		if in.file != "" {
+			key := absPath(in.file)
+			if real, err := filepath.EvalSymlinks(in.file); err == nil {
+				key = absPath(real)
+			}
+			if seen[key] {
+				return
+			}
+			seen[key] = true
+		}
+		emitOnce(in)
+	}
 	for _, p := range paths {
 		if p == "-" {
 			src, err := io.ReadAll(io.LimitReader(stdin, maxFileSize+1))
@@ -78,7 +95,13 @@ func discover(paths []string, root string, stdin io.Reader, stdinName string, cf
 			continue
 		}
 		gi := newGitignores(p)
-		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		walkRoot := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// A directory named through a symlink: WalkDir would stop at
+			// the link; a trailing separator makes it walk the directory.
+			walkRoot = p + string(filepath.Separator)
+		}
+		werr := filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				fail(display(path), err)
 				return nil

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,5 +184,37 @@ func TestNoRawControlCharacters(t *testing.T) {
 				t.Errorf("%s: raw control characters or a forged command:\n%q", format, out)
 			}
 		}
+	}
+}
+
+// Every hunk of a diff gives the new file's line numbers right: edits that
+// change no line count keep each hunk where it was (go-udiff 0.4.1 did
+// not, from the second hunk on).
+func TestDiffHunkHeaders(t *testing.T) {
+	var before, after strings.Builder
+	for i := 1; i <= 40; i++ {
+		line := fmt.Sprintf("line %d\n", i)
+		before.WriteString(line)
+		if i == 12 || i == 19 || i == 30 {
+			line = fmt.Sprintf("changed %d\n", i)
+		}
+		after.WriteString(line)
+	}
+	d, err := unifiedDiff("f", []byte(before.String()), []byte(after.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hunks := 0
+	for _, line := range strings.Split(d, "\n") {
+		var a, b, c, e int
+		if n, _ := fmt.Sscanf(line, "@@ -%d,%d +%d,%d @@", &a, &b, &c, &e); n == 4 {
+			hunks++
+			if a != c || b != e {
+				t.Errorf("hunk %q: the new file's lines differ from the old's", line)
+			}
+		}
+	}
+	if hunks < 2 {
+		t.Fatalf("want several hunks:\n%s", d)
 	}
 }

@@ -7,10 +7,11 @@ package sidekiq
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gracelint/gracelint/internal/num"
 )
 
 // Timeout is what a configuration says of Sidekiq's timeout.
@@ -175,7 +176,7 @@ func ReadTimeout(src []byte, env string, vars map[string]string) Timeout {
 			t.Env, t.Default = s.env, s.dflt
 		}
 	}
-	n, err := strconv.Atoi(strings.Trim(value.Value, `"'`))
+	n, err := num.Atoi(strings.Trim(value.Value, `"'`))
 	if err != nil || n < 0 {
 		t.Why = fmt.Sprintf("timeout %q is not a number of seconds", value.Value)
 		return t
