@@ -218,3 +218,23 @@ func TestDiffHunkHeaders(t *testing.T) {
 		t.Fatalf("want several hunks:\n%s", d)
 	}
 }
+
+// A directory named through a symlink is walked, and a file named twice (or
+// reached again through the walk) is linted once.
+func TestNamedSymlinkDirAndDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	task := write(t, dir, "real/task.json", `{"containerDefinitions":[{"name":"w","image":"ruby:3.3-slim","command":["sh","-c","bundle exec sidekiq"]}]}`)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("real", link); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := within(t, 10*time.Second, link)
+	if code != ExitFindings || !strings.Contains(stdout, "GL102") {
+		t.Errorf("symlinked directory: exit %d:\n%s", code, stdout)
+	}
+	_, stdout, _ = within(t, 10*time.Second, task, task, filepath.Join(dir, "real"))
+	if n := strings.Count(stdout, "[GL102"); n != 1 {
+		t.Errorf("the file was reported %d times:\n%s", n, stdout)
+	}
+}
