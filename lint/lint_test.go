@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/rules"
 )
@@ -134,6 +135,7 @@ func FuzzLint(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		for _, kind := range fuzzKinds {
 			fs, _ := lint.Run(all, "input", src, kind)
 			for _, fd := range fs {
@@ -156,6 +158,7 @@ func FuzzFixAll(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		for _, kind := range fuzzKinds {
 			res, errs, err := lint.FixAll(all, "input", src, kind, true)
 			if err != nil {

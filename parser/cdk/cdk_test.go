@@ -1,6 +1,10 @@
 package cdk
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
+)
 
 const manifestJSON = `{
   "version": "36.0.0",
@@ -37,6 +41,7 @@ func TestAssets(t *testing.T) {
 func FuzzAssets(f *testing.F) {
 	f.Add([]byte(manifestJSON))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		assets, err := Assets(src)
 		if err != nil {
 			return

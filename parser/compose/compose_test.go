@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestParse(t *testing.T) {
@@ -152,6 +154,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\nservices: {w: {command: *a5}}\n"))
 	f.Add([]byte("services:\n  w:\n    command: sh -c \"${X:-a} b\"\n    stop_grace_period: 5s\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		services, err := Parse(src, map[string]string{"X": "1"})
 		if err != nil {
 			return

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 const flyToml = `app = 'shop'
@@ -93,6 +95,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(flyToml))
 	f.Add([]byte("[processes]\nweb = ['a', 'b']\n[[vm]]\nprocesses = ['web']\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		c, err := Parse(src)
 		if err != nil {
 			return

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestSpans(t *testing.T) {
@@ -75,6 +77,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		n, err := Parse(src)
 		if err != nil {
 			var se *SyntaxError
@@ -250,6 +253,7 @@ func TestBind(t *testing.T) {
 func FuzzBind(f *testing.F) {
 	f.Add([]byte(`[{"a": ${x}, "b": "-t ${y}", "c": ${jsonencode(z)}}]`), "v")
 	f.Fuzz(func(t *testing.T, src []byte, value string) {
+		defer fuzzbudget.Check(t)()
 		doc, holes, err := ParseTemplate(src)
 		if err != nil {
 			return

@@ -1,6 +1,10 @@
 package k8s
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
+)
 
 func TestParse(t *testing.T) {
 	src := `apiVersion: v1
@@ -88,4 +92,25 @@ func TestIsHelmTemplate(t *testing.T) {
 			t.Errorf("IsHelmTemplate(%.40q) = %v, want %v", src, got, want)
 		}
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: w}\nspec:\n  terminationGracePeriodSeconds: 30\n  containers:\n  - name: w\n    image: ruby\n    command: [sh, -c, sidekiq]\n    lifecycle: {preStop: {exec: {command: [sleep, \"5\"]}}}\n"))
+	f.Add([]byte("apiVersion: apps/v1\nkind: Deployment\nspec: &s\n  template: *s\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
+		IsManifest(src)
+		IsTemplate(src)
+		pods, err := Parse(src)
+		if err != nil {
+			return
+		}
+		for _, p := range pods {
+			for _, c := range p.Containers {
+				if c == nil {
+					t.Fatal("a nil container")
+				}
+			}
+		}
+	})
 }

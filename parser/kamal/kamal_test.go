@@ -3,6 +3,8 @@ package kamal
 import (
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 const deploy = `service: shop
@@ -87,6 +89,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(deploy))
 	f.Add([]byte("service: s\nimage: i\nservers: [a]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		c, err := Parse(src)
 		if err != nil {
 			return

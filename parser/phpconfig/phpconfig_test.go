@@ -1,6 +1,10 @@
 package phpconfig
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
+)
 
 const horizon = `<?php
 
@@ -61,6 +65,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(horizon))
 	f.Add([]byte("<?php return [[[[(('a' => 1"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		var walk func(v *Value, depth int)
 		walk = func(v *Value, depth int) {
 			if v == nil {

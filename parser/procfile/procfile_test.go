@@ -2,6 +2,8 @@ package procfile
 
 import (
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestParse(t *testing.T) {
@@ -20,6 +22,7 @@ func TestParse(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("web: puma\nworker: sidekiq -t 25\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		for _, e := range Parse(src) {
 			if e.Start < 0 || e.End > len(src) || string(src[e.Start:e.End]) != e.Command {
 				t.Fatalf("entry %+v does not point at its command", e)

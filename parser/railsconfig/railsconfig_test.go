@@ -1,6 +1,10 @@
 package railsconfig
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
+)
 
 func TestShutdownTimeout(t *testing.T) {
 	for src, want := range map[string]int{
@@ -54,6 +58,7 @@ func TestPumaPlugin(t *testing.T) {
 func FuzzSetting(f *testing.F) {
 	f.Add([]byte("config.solid_queue.shutdown_timeout = 20.seconds\nplugin :solid_queue if ENV[\"X\"]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		if got, ok := Setting(src, "solid_queue.shutdown_timeout"); ok && (got.Start < 0 || got.End > len(src) || got.Start > got.End || got.Seconds < -1<<20) {
 			t.Fatalf("timeout %+v out of the file", got)
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -186,6 +188,7 @@ func FuzzAnalyze(f *testing.F) {
 	}
 	env := map[string]string{"T": "30", "V": ""}
 	f.Fuzz(func(t *testing.T, src string) {
+		defer fuzzbudget.Check(t)()
 		s, err := Parse(src)
 		if err != nil {
 			return

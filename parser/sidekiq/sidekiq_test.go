@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestReadTimeout(t *testing.T) {
@@ -72,6 +74,7 @@ func TestCorpus(t *testing.T) {
 func FuzzReadTimeout(f *testing.F) {
 	f.Add([]byte(":timeout: <%= ENV.fetch(\"T\", 25).to_i %>\nproduction:\n  :timeout: 3\n"), "production")
 	f.Fuzz(func(t *testing.T, src []byte, env string) {
+		defer fuzzbudget.Check(t)()
 		got := ReadTimeout(src, env, map[string]string{"T": "7"})
 		if got.Start < 0 || got.End > len(src) || got.Start > got.End {
 			t.Fatalf("span %d..%d outside the input", got.Start, got.End)

@@ -3,6 +3,8 @@ package supervisord
 import (
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 const conf = `[supervisord]
@@ -100,6 +102,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(conf))
 	f.Add([]byte("[program:x]\ncommand=%(ENV_X)s\n\tmore\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		file := Parse(src)
 		for _, s := range file.Sections {
 			if s.Start < 0 || s.End > len(src) || s.Start > s.End {

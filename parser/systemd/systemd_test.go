@@ -3,6 +3,8 @@ package systemd
 import (
 	"strings"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 const unit = `[Unit]
@@ -61,6 +63,7 @@ func TestSeconds(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(unit))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		u := Parse(src)
 		for _, s := range u.Settings {
 			if s.Start < 0 || s.End > len(src) || s.Start > s.End {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 	"github.com/gracelint/gracelint/parser/jsonpos"
 )
 
@@ -136,6 +137,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("resource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = <<EOF\n[{\"name\": \"${var.n}\"}]\nEOF\n}\n"))
 	f.Add([]byte("module \"m\" {\n  source = \"./m\"\n  c = [\"a\"]\n}\nvariable \"c\" {}\nresource \"aws_ecs_task_definition\" \"x\" {\n  container_definitions = jsonencode([{ command = var.c }])\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		tds, err := Parse(src, "fuzz.tf")
 		if err != nil {
 			return
@@ -243,6 +245,7 @@ func FuzzTemplateCalls(f *testing.F) {
 	f.Add([]byte(`resource "aws_ecs_task_definition" "w" { container_definitions = templatefile("${path.module}/w.tpl", { a = 1 }) }`))
 	f.Add([]byte("data \"template_file\" \"w\" {\n template = file(\"w\")\n}\nresource \"aws_ecs_task_definition\" \"w\" {\n container_definitions = data.template_file.w.rendered\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		for _, c := range TemplateCalls(src) {
 			if c.Path == "" || strings.HasPrefix(c.Path, "/") {
 				t.Fatalf("path %q", c.Path)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/gracelint/gracelint/internal/fuzzbudget"
 )
 
 func TestParse(t *testing.T) {
@@ -84,6 +86,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("jobs: {b: {steps: [{run: 'docker build -t a .'}]}}"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer fuzzbudget.Check(t)()
 		Parse(src)
 	})
 }
