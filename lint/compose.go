@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -22,8 +21,8 @@ func (l *Linter) dotEnv(name string) map[string]string {
 	if rel == "" {
 		return nil
 	}
-	src, err := fs.ReadFile(l.FS, path.Join(path.Dir(rel), ".env"))
-	if err != nil {
+	src, ok := l.readRoot(path.Join(path.Dir(rel), ".env"))
+	if !ok {
 		return nil
 	}
 	return compose.ParseDotEnv(src)

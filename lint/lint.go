@@ -5,7 +5,6 @@ package lint
 
 import (
 	"fmt"
-	"io/fs"
 	"path"
 	"strings"
 
@@ -178,11 +177,8 @@ func (p *Pass) RunsWithInit() bool {
 func (p *Pass) ReadFile(name string) (src []byte, display string, ok bool) {
 	l := p.linter
 	name = path.Clean(strings.TrimPrefix(name, "/"))
-	if l.FS == nil || !fs.ValidPath(name) {
-		return nil, "", false
-	}
-	src, err := fs.ReadFile(l.FS, name)
-	if err != nil {
+	src, ok = l.readRoot(name)
+	if !ok {
 		return nil, "", false
 	}
 	display = name

@@ -238,3 +238,27 @@ func TestNamedSymlinkDirAndDuplicates(t *testing.T) {
 		t.Errorf("the file was reported %d times:\n%s", n, stdout)
 	}
 }
+
+// A FIFO or a device reached as a followed file (an entrypoint script, a
+// Sidekiq configuration, a Compose .env) neither blocks the run nor fills
+// memory: it is not read, and the rest is linted.
+func TestFollowedSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	if err := syscall.Mkfifo(filepath.Join(dir, "entrypoint.sh"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, ".env"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "config"), 0o755)
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "config", "sidekiq.yml")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "Dockerfile", "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"/app/entrypoint.sh\"]\nCMD [\"bundle\", \"exec\", \"sidekiq\", \"-C\", \"config/sidekiq.yml\"]\n")
+	write(t, dir, "compose.yaml", "services:\n  worker:\n    image: ruby:3.3-slim\n    command: [\"sh\", \"-c\", \"bundle exec sidekiq -C config/sidekiq.yml\"]\n")
+	code, stdout, stderr := within(t, 5*time.Second, dir)
+	if code != ExitInput || !strings.Contains(stdout, "GL102") || !strings.Contains(stderr, "sidekiq.yml: a symlink to /dev/zero") {
+		t.Errorf("exit %d, want 2 for the symlink the walk met, and the compose finding:\n%s%s", code, stdout, stderr)
+	}
+}
