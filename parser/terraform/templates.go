@@ -38,14 +38,7 @@ func TemplateCalls(src []byte, module ...[]byte) []TemplateCall {
 		}
 	}
 	var out []TemplateCall
-	for _, b := range body.Blocks {
-		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
-			continue
-		}
-		defs, ok := b.Body.Attributes["container_definitions"]
-		if !ok {
-			continue
-		}
+	for b, defs := range taskDefinitionBlocks(body) {
 		call, ok := ev.templateCall(defs.Expr, sources)
 		if !ok {
 			continue

@@ -10,6 +10,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"iter"
 	"slices"
 	"strings"
 
@@ -65,17 +66,25 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 	return newEvaluator(body, src, module).taskDefinitions(body), nil
 }
 
+// taskDefinitionBlocks yields the aws_ecs_task_definition resources of
+// body that set container_definitions, with that attribute.
+func taskDefinitionBlocks(body *hclsyntax.Body) iter.Seq2[*hclsyntax.Block, *hclsyntax.Attribute] {
+	return func(yield func(*hclsyntax.Block, *hclsyntax.Attribute) bool) {
+		for _, b := range body.Blocks {
+			if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
+				continue
+			}
+			if defs, ok := b.Body.Attributes["container_definitions"]; ok && !yield(b, defs) {
+				return
+			}
+		}
+	}
+}
+
 // taskDefinitions evaluates the aws_ecs_task_definition resources of body.
 func (ev *evaluator) taskDefinitions(body *hclsyntax.Body) []*TaskDefinition {
 	var out []*TaskDefinition
-	for _, b := range body.Blocks {
-		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_ecs_task_definition" {
-			continue
-		}
-		defs, ok := b.Body.Attributes["container_definitions"]
-		if !ok {
-			continue
-		}
+	for b, defs := range taskDefinitionBlocks(body) {
 		rng := b.Range()
 		root := &jsonpos.Node{Kind: jsonpos.Object, Start: rng.Start.Byte, End: rng.End.Byte}
 		root.Members = append(root.Members, member("containerDefinitions", defs, ev.eval(defs.Expr, 0)))
