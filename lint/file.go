@@ -552,6 +552,9 @@ type Linter struct {
 	// Dockerfiles lists the Dockerfiles of FS, whose scripts a container
 	// may name by path; nil when not known.
 	Dockerfiles func() []string
+	// Shared is what the inputs of the run share; nil when the input is
+	// linted alone.
+	Shared *RunCache
 	// Builds lists the images the files of FS build, so a container that
 	// runs one is linked to its Dockerfile; nil when not known.
 	Builds func() []Build

@@ -151,14 +151,27 @@ func (l *Linter) RunsWithInit(path string) bool {
 	if l.Containers == nil || path == "" {
 		return false
 	}
+	if c := l.Shared; c != nil {
+		c.initOnce.Do(func() { c.withInit = l.initDockerfiles() })
+		return c.withInit[path]
+	}
+	return l.initDockerfiles()[path]
+}
+
+// initDockerfiles returns the Dockerfiles whose image some container of
+// the run runs under an init.
+func (l *Linter) initDockerfiles() map[string]bool {
+	out := map[string]bool{}
+	seen := map[string]bool{}
 	for _, c := range l.Containers() {
-		if c.Init {
-			if b, ok := l.imageDockerfile(c.Image); ok && b.Dockerfile == path {
-				return true
+		if c.Init && !seen[c.Image] {
+			seen[c.Image] = true
+			if b, ok := l.imageDockerfile(c.Image); ok {
+				out[b.Dockerfile] = true
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // withScripts walks a Dockerfile's chain again, into the scripts its build

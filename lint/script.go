@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
@@ -166,6 +167,12 @@ func (l *Linter) listRoot(ctx string) func(dir string) []string {
 	}
 }
 
+// maxAnyImages is how many Dockerfiles a run may hold for a container
+// whose image no file links to be followed into a script one of them
+// copies: among more, a path one of them happens to copy says too little,
+// and looking through all of them for every container costs the product.
+const maxAnyImages = 100
+
 // anyImageScripts resolves a command of a container whose image no file of
 // the run builds, by the scripts the Dockerfiles of the run copy to where
 // the command names: the link is the path itself. A command that two
@@ -174,18 +181,26 @@ func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
 	if l.FS == nil || l.Dockerfiles == nil {
 		return nil
 	}
-	var images []func(string) (*chain.ScriptFile, bool)
-	for _, p := range l.Dockerfiles() {
-		if img := l.stageImage(p, ""); img != nil {
-			images = append(images, l.imageScripts(img, path.Dir(p), l.display(p)))
+	// Parsed only when a command names a path: most name a program.
+	images := sync.OnceValue(func() []func(string) (*chain.ScriptFile, bool) {
+		var out []func(string) (*chain.ScriptFile, bool)
+		files := l.Dockerfiles()
+		if len(files) > maxAnyImages {
+			return nil
 		}
-	}
+		for _, p := range files {
+			if img := l.stageImage(p, ""); img != nil {
+				out = append(out, l.imageScripts(img, path.Dir(p), l.display(p)))
+			}
+		}
+		return out
+	})
 	return func(command string) (*chain.ScriptFile, bool) {
 		if !strings.Contains(command, "/") && !strings.Contains(command, ".") {
 			return nil, false // a bare word names a program far more often than a script
 		}
 		var found *chain.ScriptFile
-		for _, resolve := range images {
+		for _, resolve := range images() {
 			f, ok := resolve(command)
 			switch {
 			case !ok:
@@ -202,12 +217,8 @@ func (l *Linter) anyImageScripts() func(string) (*chain.ScriptFile, bool) {
 // stageImage parses the Dockerfile at p of the lint root and resolves the
 // stage named target, or the final stage for "".
 func (l *Linter) stageImage(p, target string) *Image {
-	src, ok := l.readRoot(p)
-	if !ok {
-		return nil
-	}
-	df, err := dockerfile.Parse(src)
-	if err != nil {
+	src, df := l.Shared.dockerfile(l, p)
+	if df == nil {
 		return nil
 	}
 	st := df.Stages[len(df.Stages)-1]
@@ -266,3 +277,52 @@ func (l *Linter) imageDockerfile(image string) (Build, bool) {
 	}
 	return *found, true
 }
+
+// RunCache is what the inputs of one run share, so that the work each
+// would repeat is done once: many containers run the images of a few
+// Dockerfiles, and parsing each again for every one of them made a run
+// cost the product of the two. A nil cache does the work every time.
+type RunCache struct {
+	mu    sync.Mutex
+	files map[string]parsedDockerfile // the Dockerfiles parsed, by path
+
+	initOnce sync.Once
+	withInit map[string]bool // the Dockerfiles whose image a container runs under an init
+}
+
+type parsedDockerfile struct {
+	src []byte
+	df  *dockerfile.File // nil when the file is not there or does not parse
+}
+
+// dockerfile reads and parses the Dockerfile at p of the lint root.
+func (c *RunCache) dockerfile(l *Linter, p string) ([]byte, *dockerfile.File) {
+	if c != nil {
+		c.mu.Lock()
+		f, ok := c.files[p]
+		c.mu.Unlock()
+		if ok {
+			return f.src, f.df
+		}
+	}
+	var f parsedDockerfile
+	if src, ok := l.readRoot(p); ok {
+		if df, err := dockerfile.Parse(src); err == nil {
+			f = parsedDockerfile{src, df}
+		}
+	}
+	if c != nil {
+		c.mu.Lock()
+		if c.files == nil {
+			c.files = map[string]parsedDockerfile{}
+		}
+		if len(c.files) < maxCached {
+			c.files[p] = f
+		}
+		c.mu.Unlock()
+	}
+	return f.src, f.df
+}
+
+// maxCached bounds the Dockerfiles a cache keeps, and so its memory.
+const maxCached = 256

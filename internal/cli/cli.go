@@ -158,7 +158,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInput, fmt.Errorf("the lint root: %w", err)
 	}
 	defer rootDir.Close()
-	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS()}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
+	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS(), shared: &lint.RunCache{}}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
 		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
 	})
 	if helm := sk.helm; len(helm) > 0 {
@@ -329,7 +329,7 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 		return r
 	}
 	l := &lint.Linter{Rules: rules.All(), Options: cfg.OptionsFor(in.file), FS: root.fsys,
-		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles,
+		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Shared: root.shared,
 		Containers: func() []lint.ContainerRef { return deploy().containers },
 		Builds:     func() []lint.Build { return deploy().builds }}
 	r.findings, r.errs = l.Run(in.path, in.src, in.kind)

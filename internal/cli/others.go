@@ -23,6 +23,8 @@ type lintRoot struct {
 	// followed, so a repository cannot make gracelint read the runner's
 	// files.
 	fsys fs.FS
+	// shared is what the run's inputs share.
+	shared *lint.RunCache
 }
 
 // locate maps an input's name to its slash path under the root.
