@@ -18,8 +18,8 @@ import (
 	"github.com/gracelint/gracelint/rules"
 )
 
-// signalRows are the rows of the measured table in signals.md, plus rows
-// measured with pid1-probe while building the shell analysis. WORKER stands
+// signalRows are the measured table of how signals reach a worker, plus rows
+// measured while building the shell analysis. WORKER stands
 // for a worker that traps TERM and needs time to drain; drains says whether
 // it finishes draining when PID 1 gets SIGTERM.
 var signalRows = []struct {
