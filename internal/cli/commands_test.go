@@ -3,10 +3,12 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gracelint/gracelint/rules"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestRulesCommand(t *testing.T) {
@@ -198,5 +200,37 @@ func TestSiblingComposeFilesLinkTheImage(t *testing.T) {
 	}
 	if code != ExitFindings || strings.Join(got, ",") != "GL105 error,GL102 error" {
 		t.Errorf("exit %d: %v", code, got)
+	}
+}
+
+// The pre-commit hooks pass every kind of file gracelint reads, and not
+// the files it never reads.
+func TestHookFilesCoverEveryKind(t *testing.T) {
+	src, err := os.ReadFile("../../.pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct {
+		ID    string `yaml:"id"`
+		Files string `yaml:"files"`
+	}
+	if err := yaml.Unmarshal(src, &hooks); err != nil || len(hooks) == 0 {
+		t.Fatalf("%v", err)
+	}
+	for _, h := range hooks {
+		re := regexp.MustCompile(h.Files)
+		for _, name := range []string{"Dockerfile", "docker/Dockerfile.worker", "worker.dockerfile", "task-definition.json",
+			"compose.production.yml", "k8s/deploy.yaml", "infra/main.tf", "infra/templates/worker.json.tpl", "worker.tftpl",
+			"fly.toml", "config/deploy.yml", "render.yaml", "copilot/worker/manifest.yml", "deploy/sidekiq.service", "Procfile",
+			"cfn/stack.template"} {
+			if !re.MatchString(name) {
+				t.Errorf("hook %s does not pass %s", h.ID, name)
+			}
+		}
+		for _, name := range []string{"app/models/user.rb", "README.md", "bin/worker"} {
+			if re.MatchString(name) {
+				t.Errorf("hook %s passes %s", h.ID, name)
+			}
+		}
 	}
 }
