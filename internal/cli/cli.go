@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -23,8 +24,36 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is gracelint's version.
-var Version = "0.1.0"
+// Version is gracelint's version: the module version it was installed at
+// (go install ...@v0.2.0), else the commit it was built from, else the
+// release this source tree is.
+var Version = buildVersion(debug.ReadBuildInfo)
+
+func buildVersion(read func() (*debug.BuildInfo, bool)) string {
+	const release = "0.1.0"
+	info, ok := read()
+	if !ok {
+		return release
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return strings.TrimPrefix(v, "v")
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "-dirty"
+			}
+		}
+	}
+	if len(rev) >= 12 {
+		return release + "-dev+" + rev[:12] + dirty
+	}
+	return release + "-dev"
+}
 
 // The exit codes.
 const (
@@ -64,9 +93,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	cmd := &cobra.Command{
 		Use:   "gracelint [flags] [PATH...]",
 		Short: "Find container configurations that make workers lose jobs when stopped",
-		Long: `gracelint reads Dockerfiles and ECS task definitions and reports the process
-chains that keep SIGTERM from reaching a worker, and stop timeouts shorter
-than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
+		Long: `gracelint reads Dockerfiles, ECS task definitions, Compose, Kubernetes,
+CloudFormation, Terraform, Copilot, Kamal, fly.io, Render, systemd and
+Procfiles, and reports the process chains that keep SIGTERM from reaching a
+worker, and stop timeouts shorter than the worker's shutdown. PATH defaults
+to "."; "-" reads standard input.`,
 		Version:       Version,
 		Args:          cobra.ArbitraryArgs, // paths, beside the subcommands
 		SilenceUsage:  true,
@@ -78,7 +109,7 @@ than the worker's shutdown. PATH defaults to "."; "-" reads standard input.`,
 			return err
 		},
 	}
-	cmd.AddCommand(rulesCommand(stdout), explainCommand(stdout), configCommand(stdout))
+	cmd.AddCommand(rulesCommand(stdout), explainCommand(stdout), configCommand(stdout), versionCommand(stdout))
 	f := cmd.Flags()
 	f.StringArrayVarP(&opt.formats, "format", "f", nil, "output format: "+strings.Join(output.Formats, ", ")+" (default text; repeat for several)")
 	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)

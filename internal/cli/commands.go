@@ -30,6 +30,18 @@ func rulesCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
+func versionCommand(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print gracelint's version (a file named version is linted as ./version)",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(stdout, "gracelint version %s\n", Version)
+			return err
+		},
+	}
+}
+
 func explainCommand(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain RULE",

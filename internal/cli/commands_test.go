@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -232,5 +233,26 @@ func TestHookFilesCoverEveryKind(t *testing.T) {
 				t.Errorf("hook %s passes %s", h.ID, name)
 			}
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, tc := range []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{&debug.BuildInfo{Main: debug.Module{Version: "v0.3.1"}}, "0.3.1"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef"}, {Key: "vcs.modified", Value: "true"}}}, "0.1.0-dev+0123456789ab-dirty"},
+		{&debug.BuildInfo{}, "0.1.0-dev"},
+		{nil, "0.1.0"},
+	} {
+		got := buildVersion(func() (*debug.BuildInfo, bool) { return tc.info, tc.info != nil })
+		if got != tc.want {
+			t.Errorf("version = %q, want %q", got, tc.want)
+		}
+	}
+	code, stdout, _ := gracelint(t, "", "version")
+	if code != ExitClean || stdout != "gracelint version "+Version+"\n" {
+		t.Errorf("gracelint version: exit %d, %q", code, stdout)
 	}
 }
