@@ -36,8 +36,13 @@ type Report struct {
 // Formats lists the output formats.
 var Formats = []string{"text", "json", "sarif", "github", "checkstyle", "gitlab", "rdjsonl", "markdown"}
 
+// Color says which of the two streams text output may colour: each is
+// decided on its own (a terminal for the findings may have a log file for
+// the errors).
+type Color struct{ Out, Err bool }
+
 // Write prints r in format to w; text also prints input errors to errw.
-func Write(format string, w, errw io.Writer, r *Report, color bool) error {
+func Write(format string, w, errw io.Writer, r *Report, color Color) error {
 	switch format {
 	case "text":
 		return Text(w, errw, r, color)

@@ -24,7 +24,7 @@ func report(src, file string, start, end int, msg string) *Report {
 func TestTextCaretUnderTabs(t *testing.T) {
 	src := "FROM x\n\tCMD  [\"a\"]\n"
 	var out, errb bytes.Buffer
-	if err := Text(&out, &errb, report(src, "Dockerfile", 13, 18, "m"), false); err != nil {
+	if err := Text(&out, &errb, report(src, "Dockerfile", 13, 18, "m"), Color{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "Dockerfile:2:7: error: m [GL999 test-rule]\n" +
@@ -40,7 +40,7 @@ func TestTextCaretUnderTabs(t *testing.T) {
 func TestTextMultiLineSpanStopsAtLineEnd(t *testing.T) {
 	src := "CMD [\"a\", \\\n  \"b\"]\n"
 	var out bytes.Buffer
-	Text(&out, &out, report(src, "f", 4, len(src)-1, "m"), false)
+	Text(&out, &out, report(src, "f", 4, len(src)-1, "m"), Color{})
 	if !strings.Contains(out.String(), "1 | CMD [\"a\", \\\n  |     ^~~~~~~\n") {
 		t.Errorf("got:\n%s", out.String())
 	}
@@ -49,7 +49,7 @@ func TestTextMultiLineSpanStopsAtLineEnd(t *testing.T) {
 func TestTextCleansControlCharacters(t *testing.T) {
 	src := "CMD x\x1b[31m\n"
 	var out bytes.Buffer
-	Text(&out, &out, report(src, "f\x1b]0;pwned\x07", 0, 5, "evil \x1b[2J message\nnext"), false)
+	Text(&out, &out, report(src, "f\x1b]0;pwned\x07", 0, 5, "evil \x1b[2J message\nnext"), Color{})
 	if strings.ContainsAny(out.String(), "\x1b\x07") || strings.Count(out.String(), "\n") != 5 {
 		t.Errorf("control characters leaked:\n%q", out.String())
 	}
@@ -57,7 +57,7 @@ func TestTextCleansControlCharacters(t *testing.T) {
 
 func TestTextColor(t *testing.T) {
 	var out bytes.Buffer
-	Text(&out, &out, report("CMD x\n", "f", 0, 5, "m"), true)
+	Text(&out, &out, report("CMD x\n", "f", 0, 5, "m"), Color{Out: true, Err: true})
 	if !strings.Contains(out.String(), "\x1b[31merror\x1b[0m") {
 		t.Errorf("no color:\n%q", out.String())
 	}
@@ -101,7 +101,7 @@ func TestTextWindowsLongLines(t *testing.T) {
 	src := `{"family": "` + strings.Repeat("x", 100000) + `", "containerDefinitions": [{"name": "é", "command": ["sh", "-c", "sidekiq"]}]}`
 	at := strings.Index(src, `["sh"`)
 	var out bytes.Buffer
-	Text(&out, &out, report(src, "min.json", at, at+25, "m"), false)
+	Text(&out, &out, report(src, "min.json", at, at+25, "m"), Color{})
 	lines := strings.Split(out.String(), "\n")
 	if len(out.String()) > 1000 || !strings.Contains(lines[2], `…`) || !strings.Contains(lines[2], `["sh", "-c", "sidekiq"]`) {
 		t.Fatalf("excerpt not windowed:\n%s", out.String())

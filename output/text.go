@@ -24,14 +24,17 @@ const (
 // Text prints findings the way compilers and actionlint do: a header line,
 // the source line, a caret line under the span and the suggestion. Input
 // errors go to errw.
-func Text(w, errw io.Writer, r *Report, color bool) error {
+func Text(w, errw io.Writer, r *Report, color Color) error {
 	bw := bufio.NewWriter(w)
-	paint := func(code, s string) string {
-		if !color {
-			return s
+	painter := func(on bool) func(code, s string) string {
+		return func(code, s string) string {
+			if !on {
+				return s
+			}
+			return code + s + ansiReset
 		}
-		return code + s + ansiReset
 	}
+	paint, paintErr := painter(color.Out), painter(color.Err)
 	for _, f := range r.Findings {
 		sevColor := map[lint.Severity]string{lint.Error: ansiRed, lint.Warning: ansiYellow, lint.Info: ansiBlue}[f.Severity]
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
@@ -72,7 +75,7 @@ func Text(w, errw io.Writer, r *Report, color bool) error {
 		return err
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(errw, "%s: %s\n", paint(ansiRed, "error"), Clean(e.Error()))
+		fmt.Fprintf(errw, "%s: %s\n", paintErr(ansiRed, "error"), Clean(e.Error()))
 	}
 	return nil
 }

@@ -199,7 +199,7 @@ func TestFixtures(t *testing.T) {
 			// header lines in a sidecar .want file.
 			var buf bytes.Buffer
 			rep := &output.Report{Findings: findings, Sources: map[string]*source.Lines{}}
-			if err := output.Text(&buf, &buf, rep, false); err != nil {
+			if err := output.Text(&buf, &buf, rep, output.Color{}); err != nil {
 				t.Fatal(err)
 			}
 			var got []string

@@ -68,6 +68,7 @@ type options struct {
 	outputs   []string
 	failLevel string
 	noColor   bool
+	color     string
 	stdinName string
 	fix       bool
 	unsafe    bool
@@ -114,7 +115,8 @@ to "."; "-" reads standard input.`,
 	f.StringArrayVarP(&opt.formats, "format", "f", nil, "output format: "+strings.Join(output.Formats, ", ")+" (default text; repeat for several)")
 	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
-	f.BoolVar(&opt.noColor, "no-color", false, "disable color (also when NO_COLOR is set)")
+	f.BoolVar(&opt.noColor, "no-color", false, "disable color, as --color never")
+	f.StringVar(&opt.color, "color", "auto", "color text output: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always (CI logs that render ANSI) or never")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
 	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
 	f.StringVar(&opt.root, "root", "", "the lint root, where build contexts and Sidekiq configurations are looked up (default: the repository, else the directory, of the first path named)")
@@ -139,6 +141,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	sinks, err := outputs(opt)
 	if err != nil {
 		return ExitInput, err
+	}
+	if opt.color != "auto" && opt.color != "always" && opt.color != "never" {
+		return ExitInput, fmt.Errorf("--color %q: want auto, always or never", opt.color)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -270,7 +275,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 
 	for _, s := range sinks {
-		if err := s.write(rep, stdout, stderr, useColor(opt, stdout)); err != nil {
+		if err := s.write(rep, stdout, stderr, output.Color{Out: useColor(opt, stdout), Err: useColor(opt, stderr)}); err != nil {
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 				return ExitInput, err
 			}
@@ -376,8 +381,13 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 	return r
 }
 
+// useColor decides colour for one stream: --color always or never wins;
+// auto colours a terminal, unless NO_COLOR is set or TERM is dumb.
 func useColor(opt options, w io.Writer) bool {
-	if opt.noColor || os.Getenv("NO_COLOR") != "" {
+	switch {
+	case opt.color == "always":
+		return true
+	case opt.noColor || opt.color == "never" || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb":
 		return false
 	}
 	f, ok := w.(*os.File)

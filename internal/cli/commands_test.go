@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gracelint/gracelint/rules"
 	"go.yaml.in/yaml/v3"
@@ -254,5 +255,26 @@ func TestVersion(t *testing.T) {
 	code, stdout, _ := gracelint(t, "", "version")
 	if code != ExitClean || stdout != "gracelint version "+Version+"\n" {
 		t.Errorf("gracelint version: exit %d, %q", code, stdout)
+	}
+}
+
+// --color always colours both streams even into a pipe (a CI log that
+// renders ANSI); never and NO_COLOR do not; a value it does not know is a
+// usage error.
+func TestColorSwitch(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "Dockerfile", "FROM ruby:3.3-slim\nCMD bundle exec sidekiq\n")
+	write(t, dir, "notes.txt", "hello\n")
+	_, stdout, stderr := within(t, 10*time.Second, "--color", "always", p, filepath.Join(dir, "notes.txt"))
+	if !strings.Contains(stdout, "\x1b[") || !strings.Contains(stderr, "\x1b[") {
+		t.Errorf("--color always: no colour in\n%q\n%q", stdout, stderr)
+	}
+	for _, args := range [][]string{{"--color", "never", p}, {"--no-color", p}} {
+		if _, stdout, _ := within(t, 10*time.Second, args...); strings.Contains(stdout, "\x1b[") {
+			t.Errorf("%v: colour in %q", args, stdout)
+		}
+	}
+	if code, _, stderr := within(t, 10*time.Second, "--color", "sometimes", p); code != ExitInput || !strings.Contains(stderr, "auto, always or never") {
+		t.Errorf("--color sometimes: exit %d, %q", code, stderr)
 	}
 }

@@ -47,7 +47,7 @@ func outputs(opt options) ([]sink, error) {
 	return sinks, nil
 }
 
-func (s sink) write(rep *output.Report, stdout, stderr io.Writer, color bool) error {
+func (s sink) write(rep *output.Report, stdout, stderr io.Writer, color output.Color) error {
 	if s.file == "" {
 		return output.Write(s.format, stdout, stderr, rep, color)
 	}
@@ -55,7 +55,7 @@ func (s sink) write(rep *output.Report, stdout, stderr io.Writer, color bool) er
 	if err != nil {
 		return err
 	}
-	if err := output.Write(s.format, f, stderr, rep, false); err != nil {
+	if err := output.Write(s.format, f, stderr, rep, output.Color{}); err != nil {
 		f.Close()
 		return err
 	}
