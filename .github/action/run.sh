@@ -26,6 +26,12 @@ args=("${formats[@]}" "${outputs[@]}" --fail-level "${INPUT_FAIL_LEVEL:-warning}
 if [ -n "${INPUT_CONFIG:-}" ]; then
 	args+=(--config "$INPUT_CONFIG")
 fi
+if [ -n "${INPUT_SELECT:-}" ]; then
+	args+=(--select "$INPUT_SELECT")
+fi
+if [ -n "${INPUT_IGNORE:-}" ]; then
+	args+=(--ignore "$INPUT_IGNORE")
+fi
 read -r -a paths <<<"${INPUT_PATH:-.}"
 
 "$bin" "${args[@]}" -- "${paths[@]}"

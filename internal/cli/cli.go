@@ -69,6 +69,8 @@ type options struct {
 	failLevel string
 	noColor   bool
 	color     string
+	selected  []string
+	ignored   []string
 	stdinName string
 	fix       bool
 	unsafe    bool
@@ -116,6 +118,8 @@ to "."; "-" reads standard input.`,
 	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)
 	f.StringVar(&opt.failLevel, "fail-level", "warning", "exit 1 on findings at or above: error, warning, info or none")
 	f.BoolVar(&opt.noColor, "no-color", false, "disable color, as --color never")
+	f.StringSliceVar(&opt.selected, "select", nil, "run only these rules (IDs or names, comma-separated or repeated)")
+	f.StringSliceVar(&opt.ignored, "ignore", nil, "do not run these rules (IDs or names, comma-separated or repeated)")
 	f.StringVar(&opt.color, "color", "auto", "color text output: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always (CI logs that render ANSI) or never")
 	f.StringVar(&opt.stdinName, "stdin-filename", "stdin", `the file name to report for "-", which also decides its kind`)
 	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
@@ -170,6 +174,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		if cfg, err = config.Load(cfgPath, rules.All()); err != nil {
 			return ExitInput, err
 		}
+	}
+	if err := chooseRules(&cfg.Options, opt.selected, opt.ignored); err != nil {
+		return ExitInput, err
 	}
 	level := opt.failLevel
 	if cfg.FailLevel != "" && !opt.failLevelSet {

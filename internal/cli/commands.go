@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/gracelint/gracelint/docs"
 	"github.com/gracelint/gracelint/internal/config"
+	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/rules"
 	"github.com/spf13/cobra"
 )
@@ -86,4 +88,45 @@ func configCommand(stdout io.Writer) *cobra.Command {
 		},
 	})
 	return c
+}
+
+// chooseRules applies --select and --ignore to the options every file is
+// linted with, over what the configuration file says.
+func chooseRules(opt *lint.Options, selected, ignored []string) error {
+	find := func(flag, name string) (*lint.Rule, error) {
+		for _, r := range rules.All() {
+			if strings.EqualFold(r.ID, name) || r.Name == name {
+				return r, nil
+			}
+		}
+		return nil, fmt.Errorf("--%s %s: no such rule; gracelint rules lists them", flag, name)
+	}
+	disabled := maps.Clone(opt.Disabled)
+	if disabled == nil {
+		disabled = map[string]bool{}
+	}
+	if len(selected) > 0 {
+		keep := map[string]bool{}
+		for _, name := range selected {
+			r, err := find("select", strings.TrimSpace(name))
+			if err != nil {
+				return err
+			}
+			keep[r.ID] = true
+		}
+		for _, r := range rules.All() {
+			if !keep[r.ID] {
+				disabled[r.ID] = true
+			}
+		}
+	}
+	for _, name := range ignored {
+		r, err := find("ignore", strings.TrimSpace(name))
+		if err != nil {
+			return err
+		}
+		disabled[r.ID] = true
+	}
+	opt.Disabled = disabled
+	return nil
 }

@@ -278,3 +278,34 @@ func TestColorSwitch(t *testing.T) {
 		t.Errorf("--color sometimes: exit %d, %q", code, stderr)
 	}
 }
+
+// --select runs only the rules named, --ignore leaves those out; names and
+// IDs both work, and a rule that does not exist is a usage error.
+func TestSelectAndIgnore(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "task.json", `{"containerDefinitions":[{"name":"w","image":"ruby:3.3-slim","command":["sh","-c","bundle exec sidekiq -t 60"]}]}`)
+	rulesOf := func(args ...string) string {
+		_, stdout, _ := within(t, 10*time.Second, append(args, p)...)
+		var ids []string
+		for _, id := range []string{"GL102", "GL201"} {
+			if strings.Contains(stdout, "["+id) {
+				ids = append(ids, id)
+			}
+		}
+		return strings.Join(ids, ",")
+	}
+	for args, want := range map[string]string{
+		"":                                    "GL102,GL201",
+		"--select=GL201":                      "GL201",
+		"--select=shell-wrapper-without-exec": "GL102",
+		"--ignore=gl102":                      "GL201",
+		"--select=GL102,GL201 --ignore=GL201": "GL102",
+	} {
+		if got := rulesOf(strings.Fields(args)...); got != want {
+			t.Errorf("%q: rules %q, want %q", args, got, want)
+		}
+	}
+	if code, _, stderr := within(t, 10*time.Second, "--ignore", "GL999", p); code != ExitInput || !strings.Contains(stderr, "no such rule") {
+		t.Errorf("--ignore GL999: exit %d, %q", code, stderr)
+	}
+}
