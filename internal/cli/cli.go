@@ -204,6 +204,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS(), shared: &lint.RunCache{}}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
 		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
 	})
+	if len(inputs) == 0 && len(errs) == 0 && !opt.skip {
+		fmt.Fprintf(stderr, "note: no file to lint in %s: none is a kind gracelint reads (gracelint --help lists them)\n", output.Clean(strings.Join(paths, " ")))
+	}
 	if helm := sk.helm; len(helm) > 0 {
 		fmt.Fprintf(stderr, "note: skipped %d Helm %s (%s): they are not YAML until rendered; lint the manifests: helm template . | gracelint --stdin-filename manifests.yaml -\n",
 			len(helm), plural(len(helm), "template", "templates"), output.Clean(helm[0]))
