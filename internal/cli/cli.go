@@ -259,6 +259,14 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Errors = append(rep.Errors, r.errs...)
 	}
+	// A finding in a file other than the one linted (the script a
+	// Dockerfile runs) obeys that file's ignore and overrides.
+	rep.Findings = slices.DeleteFunc(rep.Findings, func(f lint.Finding) bool {
+		if _, isInput := rep.Sources[f.File]; isInput {
+			return false
+		}
+		return cfg.Ignored(f.File) || cfg.OptionsFor(f.File).Disabled[f.Rule.ID]
+	})
 	n, applied, err := otherFiles(rep, opt, root, &diffs)
 	if err != nil {
 		return ExitInternal, err

@@ -309,3 +309,22 @@ func TestSelectAndIgnore(t *testing.T) {
 		t.Errorf("--ignore GL999: exit %d, %q", code, stderr)
 	}
 }
+
+// ignore and overrides match the file a finding is in, not only the file
+// linted: a script's finding obeys the configuration's globs for scripts.
+func TestIgnoreMatchesTheFindingsFile(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	write(t, root, "bin/docker-entrypoint.sh", "#!/bin/sh\nbundle exec rails db:migrate\n\"$@\"\n")
+	write(t, root, "Dockerfile", "FROM ruby:3.3-slim\nCOPY bin/docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"tini\", \"--\", \"docker-entrypoint.sh\"]\nCMD [\"bundle\", \"exec\", \"sidekiq\"]\n")
+	t.Chdir(root)
+	if _, stdout, _ := gracelint(t, "", "."); !strings.Contains(stdout, "bin/docker-entrypoint.sh:3:1") {
+		t.Fatalf("no finding in the script:\n%s", stdout)
+	}
+	for _, cfg := range []string{"ignore: [\"bin/**\"]\n", "overrides:\n  - files: [\"bin/*.sh\"]\n    ignore: [GL106]\n"} {
+		write(t, root, ".gracelint.yaml", cfg)
+		if code, stdout, stderr := gracelint(t, "", "."); code == ExitInput || strings.Contains(stdout, "bin/docker-entrypoint.sh") {
+			t.Errorf("%q: exit %d, or the script's finding survives:\n%s%s", cfg, code, stdout, stderr)
+		}
+	}
+}
