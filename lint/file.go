@@ -345,16 +345,9 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			// A template: placeholders are unknown values, the rest is read.
 			doc, _, err = jsonpos.ParseTemplate(body)
 		}
-		if err != nil {
-			var se *jsonpos.SyntaxError
-			if errors.As(err, &se) {
-				return nil, []*InputError{errAt(se.Offset, "invalid JSON: "+se.Msg)}
-			}
-			return nil, []*InputError{{File: name, Msg: err.Error()}}
-		}
-		root := taskdef.Root(doc)
-		if root == nil {
-			return nil, []*InputError{errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition", and not an array of container definitions`)}
+		root, ierr := taskDefRoot(doc, err, name, errAt)
+		if ierr != nil {
+			return nil, []*InputError{ierr}
 		}
 		td, ferrs := taskdef.Parse(root)
 		return f, f.addTaskDef(td, ferrs, opt, errAt)
@@ -493,6 +486,24 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 		return f, errs
 	}
 	return nil, []*InputError{{File: name, Msg: NotReadable}}
+}
+
+// taskDefRoot is the task definition the parsed JSON document doc holds,
+// or the input error that says why there is none: err from the parse, or
+// no task definition at its top.
+func taskDefRoot(doc *jsonpos.Node, err error, name string, errAt func(int, string) *InputError) (*jsonpos.Node, *InputError) {
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			return nil, errAt(se.Offset, "invalid JSON: "+se.Msg)
+		}
+		return nil, &InputError{File: name, Msg: err.Error()}
+	}
+	root := taskdef.Root(doc)
+	if root == nil {
+		return nil, errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition", and not an array of container definitions`)
+	}
+	return root, nil
 }
 
 // jsonObject tells an object written as JSON ("key": value), as a

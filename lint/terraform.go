@@ -2,10 +2,11 @@ package lint
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,24 +28,35 @@ const callerLevels = 2
 // moduleFiles reads the .tf files of dir, the module of the Terraform file
 // at self, but for self.
 func (l *Linter) moduleFiles(self, dir string) [][]byte {
-	if l.FS == nil || dir == "" || !fs.ValidPath(dir) {
-		return nil
-	}
-	entries, err := fs.ReadDir(l.FS, dir)
-	if err != nil {
-		return nil
-	}
 	var out [][]byte
-	for _, e := range entries {
-		p := path.Join(dir, e.Name())
-		if !strings.HasSuffix(e.Name(), ".tf") || p == self || len(out) == maxModuleFiles {
-			continue
+	for p, src := range l.tfFiles(dir) {
+		if len(out) == maxModuleFiles {
+			break
 		}
-		if src, ok := l.readRoot(p); ok {
+		if p != self {
 			out = append(out, src)
 		}
 	}
 	return out
+}
+
+// tfFiles yields the path and source of each .tf file of dir.
+func (l *Linter) tfFiles(dir string) iter.Seq2[string, []byte] {
+	return func(yield func(string, []byte) bool) {
+		if l.FS == nil || dir == "" || !fs.ValidPath(dir) {
+			return
+		}
+		entries, _ := fs.ReadDir(l.FS, dir)
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".tf") {
+				continue
+			}
+			p := path.Join(dir, e.Name())
+			if src, ok := l.readRoot(p); ok && !yield(p, src) {
+				return
+			}
+		}
+	}
 }
 
 // calledModules reads the .tf files of the local modules a Terraform file
@@ -67,17 +79,17 @@ func (l *Linter) templateCallers(self, dir string) []terraform.TemplateCall {
 	}
 	var out []terraform.TemplateCall
 	for up := 0; up <= callerLevels; up++ {
-		entries, err := fs.ReadDir(l.FS, dir)
-		for _, e := range entries {
-			p := path.Join(dir, e.Name())
-			if err != nil || !strings.HasSuffix(e.Name(), ".tf") {
+		var srcs [][]byte // the module: read once, each file the others' context
+		for _, src := range l.tfFiles(dir) {
+			srcs = append(srcs, src)
+		}
+		for i, src := range srcs {
+			if !bytes.Contains(src, []byte("template")) {
 				continue
 			}
-			src, ok := l.readRoot(p)
-			if !ok || !bytes.Contains(src, []byte("template")) {
-				continue
-			}
-			for _, c := range terraform.TemplateCalls(src, l.moduleFiles(p, dir)...) {
+			others := append(slices.Clone(srcs[:i]), srcs[i+1:]...)
+			others = others[:min(len(others), maxModuleFiles)]
+			for _, c := range terraform.TemplateCalls(src, others...) {
 				if path.Join(dir, c.Path) == self {
 					out = append(out, c)
 				}
@@ -98,20 +110,15 @@ func (f *File) renderedTaskDefs(src []byte, callers []terraform.TemplateCall, op
 	var errs []*InputError
 	for i, c := range callers {
 		doc, holes, err := jsonpos.ParseTemplate(src)
-		if err != nil {
-			var se *jsonpos.SyntaxError
-			if errors.As(err, &se) {
-				return []*InputError{errAt(se.Offset, "invalid JSON: "+se.Msg)}
-			}
-			return []*InputError{{File: f.Path, Msg: err.Error()}}
+		if err == nil {
+			jsonpos.Bind(doc, src, holes, func(name string) (*jsonpos.Node, bool) {
+				v, ok := c.Vars[name]
+				return v, ok
+			})
 		}
-		jsonpos.Bind(doc, src, holes, func(name string) (*jsonpos.Node, bool) {
-			v, ok := c.Vars[name]
-			return v, ok
-		})
-		root := taskdef.Root(doc)
-		if root == nil {
-			return []*InputError{errAt(doc.Start, `not an ECS task definition: no "containerDefinitions" at the top level or under "taskDefinition", and not an array of container definitions`)}
+		root, ierr := taskDefRoot(doc, err, f.Path, errAt)
+		if ierr != nil {
+			return []*InputError{ierr}
 		}
 		if c.Compatibilities != nil && root.Get("requiresCompatibilities") == nil {
 			if root.Kind == jsonpos.Array {

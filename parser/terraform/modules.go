@@ -58,6 +58,7 @@ func ParseModules(src []byte, called map[string][][]byte, module ...[]byte) []*T
 		return nil
 	}
 	var out []*TaskDefinition
+	parsed := map[string]calledModule{} // each module once, however many calls
 	for _, b := range body.Blocks {
 		dir, ok := caller.localSource(b)
 		if !ok || len(called[dir]) == 0 {
@@ -71,21 +72,14 @@ func ParseModules(src []byte, called map[string][][]byte, module ...[]byte) []*T
 			keep(v, kept)
 		}
 		header := b.DefRange()
-		for _, file := range called[dir] {
-			f, diags := hclsyntax.ParseConfig(file, "", hcl.InitialPos)
-			mb, ok := f.Body.(*hclsyntax.Body)
-			if diags.HasErrors() || !ok {
-				continue
-			}
-			var others [][]byte
-			for _, o := range called[dir] {
-				if &o[0] != &file[0] {
-					others = append(others, o)
-				}
-			}
-			ev := newEvaluator(mb, file, others)
-			ev.args, ev.kept = args, kept
-			for _, td := range ev.taskDefinitions(mb) {
+		m, ok := parsed[dir]
+		if !ok {
+			m = parseCalled(called[dir])
+			parsed[dir] = m
+		}
+		for _, f := range m.files {
+			ev := &evaluator{src: f.src, locals: m.locals, vars: m.vars, args: args, kept: kept}
+			for _, td := range ev.taskDefinitions(f.body) {
 				td.Module = b.Labels[0]
 				relocateExcept(td.Root, header.Start.Byte, header.End.Byte, kept)
 				out = append(out, td)
@@ -93,6 +87,33 @@ func ParseModules(src []byte, called map[string][][]byte, module ...[]byte) []*T
 		}
 	}
 	return out
+}
+
+// calledModule is a local module's files, parsed, with the locals and
+// variable defaults they declare.
+type calledModule struct {
+	files        []moduleFile
+	locals, vars map[string]value
+}
+
+type moduleFile struct {
+	src  []byte
+	body *hclsyntax.Body
+}
+
+// parseCalled parses the .tf files of a module; one that does not parse is
+// left out.
+func parseCalled(srcs [][]byte) calledModule {
+	m := calledModule{locals: map[string]value{}, vars: map[string]value{}}
+	decl := &evaluator{locals: m.locals, vars: m.vars}
+	for _, src := range srcs {
+		f, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
+		if body, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+			decl.declare(body, src)
+			m.files = append(m.files, moduleFile{src, body})
+		}
+	}
+	return m
 }
 
 // keep marks a tree's nodes as written where they are.
