@@ -48,16 +48,17 @@ const (
 	Systemd        // a systemd service unit
 	Terraform      // Terraform's aws_ecs_task_definition resources
 	Copilot        // an AWS Copilot service manifest
+	Helm           // a manifest template of a Helm chart
 )
 
 func (k Kind) String() string {
-	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file", "Copilot manifest"}[k]
+	return [...]string{"unknown", "Dockerfile", "ECS task definition", "CloudFormation template", "Compose file", "Kubernetes manifest", "fly.toml", "Kamal deploy configuration", "Render Blueprint", "Procfile", "systemd unit", "Terraform file", "Copilot manifest", "Helm chart template"}[k]
 }
 
 // NotReadable is the message for a file named on the command line that is
 // none of the kinds gracelint reads: it says which those are.
 const NotReadable = "not a kind of file gracelint reads: a Dockerfile, an ECS task definition (JSON or a template), a CloudFormation template, " +
-	"a Compose file, a Kubernetes manifest, a Terraform file, an AWS Copilot manifest, fly.toml, a Kamal config/deploy.yml, a render.yaml, " +
+	"a Compose file, a Kubernetes manifest, a Helm chart's template, a Terraform file, an AWS Copilot manifest, fly.toml, a Kamal config/deploy.yml, a render.yaml, " +
 	"a systemd unit or a Heroku Procfile; name the kind with --stdin-filename for input on stdin"
 
 // isTemplateName tells files that hold template placeholders by name:
@@ -274,6 +275,10 @@ type InputError struct {
 	File      string
 	Line, Col int // 0 when the error has no position
 	Msg       string
+	// Skipped marks an input that is not broken, whose containers gracelint
+	// could not see (a chart that needs values it does not give): a note,
+	// not an error.
+	Skipped bool
 }
 
 func (e *InputError) Error() string {
@@ -360,6 +365,8 @@ func parseIn(name, dir string, src []byte, kind Kind, opt *Options, near around)
 			f.Targets = append(f.Targets, f.composeTarget(s, dir, opt, near.ecsParams))
 		}
 		return f, nil
+	case Helm:
+		return nil, []*InputError{{File: name, Msg: "a Helm chart's template, read with its chart: lint the chart's directory"}}
 	case Kubernetes:
 		if k8s.IsTemplate(src) {
 			return nil, []*InputError{{File: name, Msg: "a Helm template, which is not YAML until rendered: lint the rendered manifests, as in helm template . | gracelint --stdin-filename manifests.yaml -"}}
@@ -591,6 +598,8 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		}
 	}
 	switch kind {
+	case Helm:
+		return l.runHelm(name, src)
 	case Compose:
 		near.dotenv = l.dotEnv(name)
 		near.ecsParams = l.ecsParams(dir)
@@ -613,6 +622,12 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	if f == nil {
 		return nil, errs
 	}
+	return l.finish(f, l.check(f, dir, name)), errs
+}
+
+// check completes the chains of f's containers with what the files around
+// it say and runs the enabled rules over them.
+func (l *Linter) check(f *File, dir, name string) []Finding {
 	if f.Docker != nil {
 		f.Targets = append(f.Targets, l.builtStages(name, f.Docker)...)
 	}
@@ -622,7 +637,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 			continue
 		}
 		l.withImage(t)
-		if t.Compose != nil && t.Compose.OneShot {
+		if t.Compose != nil && t.Compose.OneShot || t.K8s != nil && t.K8s.Pod.OneShot {
 			t.Chain = nil // it runs once and exits before any deploy stops it
 		}
 	}
@@ -632,11 +647,19 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 			r.Check(&Pass{File: f, Options: &l.Options, linter: l, rule: r, findings: &findings})
 		}
 	}
+	return findings
+}
+
+// finish applies suppressions and severity overrides to the findings of
+// f, drops repeats and the fixes f's kind cannot hold, and sorts them by
+// position.
+func (l *Linter) finish(f *File, findings []Finding) []Finding {
 	findings = l.suppress(f, findings)
 	findings = unique(findings)
 	switch f.Kind {
-	case CloudFormation:
-		// Fixes write task-definition JSON; a template gets suggestions.
+	case CloudFormation, Helm:
+		// Fixes write task-definition JSON or a manifest; a template gets
+		// suggestions.
 		for i := range findings {
 			findings[i].Fix = nil
 		}
@@ -657,7 +680,7 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Span.Start.Offset, b.Span.Start.Offset), strings.Compare(a.Rule.ID, b.Rule.ID))
 	})
-	return findings, errs
+	return findings
 }
 
 // Span returns the span of a JSON value of the file.

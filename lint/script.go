@@ -286,6 +286,8 @@ type RunCache struct {
 	mu    sync.Mutex
 	files map[string]parsedDockerfile // the Dockerfiles parsed, by path
 
+	charts map[string]func() *rendered // the Helm charts rendered, by directory
+
 	initOnce sync.Once
 	withInit map[string]bool // the Dockerfiles whose image a container runs under an init
 }

@@ -46,6 +46,15 @@ func fixtures(t *testing.T) []string {
 			files = append(files, p)
 		}
 	}
+	templates, err := filepath.Glob("../fixtures/GL*/*/templates/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range templates {
+		if _, _, ok := chartFixture(p); ok {
+			files = append(files, p)
+		}
+	}
 	var out []string
 	for _, f := range files {
 		base := filepath.Base(f)
@@ -70,14 +79,37 @@ func fixtureLinter(dir string, files fs.FS) *lint.Linter {
 		Locate: func(name string) string { return name }, Display: func(p string) string { return p }}
 }
 
+// chartFixture tells a manifest template of a chart fixture (a bad* or
+// ok* directory that holds Chart.yaml): it is linted with the chart's
+// directory as the lint root, by its path there.
+func chartFixture(path string) (root, name string, ok bool) {
+	root = filepath.Dir(filepath.Dir(path))
+	if filepath.Base(filepath.Dir(path)) != "templates" || strings.HasPrefix(filepath.Base(path), "_") {
+		return "", "", false
+	}
+	if _, err := os.Stat(filepath.Join(root, "Chart.yaml")); err != nil {
+		return "", "", false
+	}
+	return root, "templates/" + filepath.Base(path), true
+}
+
+// fixtureInput is the lint root of a fixture, its name there and its kind.
+func fixtureInput(path string, src []byte) (root, name string, kind lint.Kind) {
+	if root, name, ok := chartFixture(path); ok {
+		return root, name, lint.Helm
+	}
+	name = filepath.Base(path)
+	return filepath.Dir(path), name, lint.Detect(name, src)
+}
+
 func runFixture(t *testing.T, path string) []lint.Finding {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := filepath.Base(path)
-	findings, errs := fixtureLinter(filepath.Dir(path), nil).Run(name, src, lint.Detect(name, src))
+	root, name, kind := fixtureInput(path, src)
+	findings, errs := fixtureLinter(root, nil).Run(name, src, kind)
 	for _, e := range errs {
 		t.Errorf("input error: %v", e)
 	}
@@ -117,6 +149,9 @@ func dockerfileWants(src []byte) []string {
 // fixtureRule is the rule a fixture is for: the directory under
 // fixtures/ it lies in.
 func fixtureRule(path string) string {
+	if root, _, ok := chartFixture(path); ok {
+		path = root
+	}
 	dir := filepath.Dir(path)
 	if !strings.HasPrefix(filepath.Base(dir), "GL") {
 		dir = filepath.Dir(dir)
@@ -127,6 +162,9 @@ func fixtureRule(path string) string {
 // fixtureName is a fixture's file name, or its directory's for a
 // directory fixture.
 func fixtureName(path string) string {
+	if root, _, ok := chartFixture(path); ok {
+		return filepath.Base(root)
+	}
 	if dir := filepath.Base(filepath.Dir(path)); !strings.HasPrefix(dir, "GL") {
 		return dir
 	}
@@ -202,9 +240,10 @@ func TestFixtures(t *testing.T) {
 			if err := output.Text(&buf, &buf, rep, output.Color{}); err != nil {
 				t.Fatal(err)
 			}
+			_, name, _ := fixtureInput(path, src)
 			var got []string
 			for _, l := range strings.Split(buf.String(), "\n") {
-				if strings.HasPrefix(l, base+":") {
+				if strings.HasPrefix(l, name+":") {
 					got = append(got, l)
 				}
 			}

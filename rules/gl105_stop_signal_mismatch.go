@@ -37,6 +37,10 @@ func checkStopSignalMismatch(p *lint.Pass) {
 			checkComposeStopSignal(p, t)
 			continue
 		}
+		if t.K8s != nil {
+			checkK8sStopSignal(p, t)
+			continue
+		}
 		img, c := t.Image, t.Chain
 		if img == nil || c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "" || c.Worker.Spec.Graceful == "SIGTERM" {
 			continue
@@ -90,26 +94,15 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 		sig, where, at = s.StopSignal.Str, "stop_signal is "+s.StopSignal.Str, p.File.Span(s.StopSignal.Node)
 	case t.Linked != nil && s.Command == nil && s.Entrypoint == nil:
 		return // the service runs what the image runs: its Dockerfile is linted in its own right
-	case t.Linked != nil:
-		known := false
-		if sig, known = t.Linked.KnownStopSignal(); !known || strings.Contains(sig, "$") {
-			return // set by a base image gracelint cannot see, or a build argument
-		}
-		where = fmt.Sprintf("the service sets no stop_signal and its image (%s) stops with %s", t.Dockerfile, sig)
-	case !s.Image.Known:
+	case t.Linked == nil && !s.Image.Known:
 		return // the image may set its own STOPSIGNAL
 	default:
-		if _, ok := catalog.LookupImage(s.Image.Str); !ok {
-			return // an image gracelint cannot see may set its own STOPSIGNAL
+		var says string
+		var ok bool
+		if sig, says, ok = imageStopSignal(t, s.Image.Str); !ok {
+			return
 		}
-		sig = "SIGTERM"
-		if base := lint.BaseStopSignal(s.Image.Str); base != "" {
-			sig = base
-		}
-		where = fmt.Sprintf("the service sets no stop_signal and %q sets STOPSIGNAL %s, so docker compose stop sends it", s.Image.Str, sig)
-		if lint.BaseStopSignal(s.Image.Str) == "" {
-			where = fmt.Sprintf("the service sets no stop_signal and %q no STOPSIGNAL, so docker compose stop sends SIGTERM", s.Image.Str)
-		}
+		where = "the service sets no stop_signal and " + says
 	}
 	if catalog.NormalizeSignal(sig) == spec.Graceful {
 		return
@@ -125,6 +118,58 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 		fix = &lint.Fix{Description: "Set stop_signal: " + spec.Graceful, Safe: true, Edits: []lint.TextEdit{e}}
 	}
 	p.ReportFix(lint.Error, at, msg, "stop_signal: "+spec.Graceful, fix)
+}
+
+// checkK8sStopSignal checks a Kubernetes container, which is stopped with
+// its image's STOPSIGNAL.
+func checkK8sStopSignal(p *lint.Pass, t *lint.Target) {
+	c, k := t.Chain, t.K8s.Container
+	if c == nil || c.Worker == nil || c.Worker.Spec.Graceful == "" || c.Worker.Spec.Graceful == "SIGTERM" {
+		return
+	}
+	if k.Command == nil && k.Args == nil && t.Linked != nil {
+		return // the container runs what the image runs: its Dockerfile is linted in its own right
+	}
+	if lc := k.Node.Get("lifecycle"); lc != nil && (lc.Get("preStop") != nil || lc.Get("stopSignal") != nil) {
+		return // a hook or the container's own stop signal may send the graceful one
+	}
+	sig, says, ok := imageStopSignal(t, k.Image)
+	spec := c.Worker.Spec
+	if !ok || catalog.NormalizeSignal(sig) == spec.Graceful {
+		return
+	}
+	how := "at once"
+	if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
+		how = "without its graceful shutdown"
+	}
+	msg := fmt.Sprintf("%s stops gracefully on %s, but Kubernetes stops a container with its image's STOPSIGNAL and %s: at the next deploy %s stops %s, and %s",
+		spec.Name, spec.Graceful, says, spec.Name, how, lostWork(c.Worker))
+	suggestion := fmt.Sprintf("a preStop hook that sends %s to %s, or an image with STOPSIGNAL %s", spec.Graceful, spec.Name, spec.Graceful)
+	if t.Linked != nil {
+		suggestion = fmt.Sprintf("STOPSIGNAL %s in %s", spec.Graceful, t.Dockerfile)
+	}
+	p.Report(t.Anchor, msg, suggestion)
+}
+
+// imageStopSignal is the signal the image of t stops with, and words that
+// say so: the STOPSIGNAL of the Dockerfile t is linked to, or of a
+// catalogued image. ok is false where gracelint cannot know it: a base
+// image it cannot see, a build argument, an image nothing links.
+func imageStopSignal(t *lint.Target, image string) (sig, says string, ok bool) {
+	if t.Linked != nil {
+		sig, ok = t.Linked.KnownStopSignal()
+		if !ok || strings.Contains(sig, "$") {
+			return "", "", false
+		}
+		return sig, fmt.Sprintf("its image (%s) stops with %s", t.Dockerfile, sig), true
+	}
+	if _, ok := catalog.LookupImage(image); !ok {
+		return "", "", false
+	}
+	if base := lint.BaseStopSignal(image); base != "" {
+		return base, fmt.Sprintf("%q sets STOPSIGNAL %s", image, base), true
+	}
+	return "SIGTERM", fmt.Sprintf("%q sets no STOPSIGNAL, so SIGTERM", image), true
 }
 
 // checkPlatformStopSignal checks a platform that chooses the stop signal

@@ -217,6 +217,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
 	var diffs strings.Builder
+	var notes skippedNotes
 	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
 		r := results[i]
@@ -257,8 +258,15 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			rep.Sources[in.path] = source.NewLines(src)
 		}
 		rep.Findings = append(rep.Findings, r.findings...)
-		rep.Errors = append(rep.Errors, r.errs...)
+		for _, e := range r.errs {
+			if e.Skipped {
+				notes.add(e)
+			} else {
+				rep.Errors = append(rep.Errors, e)
+			}
+		}
 	}
+	notes.print(stderr)
 	// A finding in a file other than the one linted (the script a
 	// Dockerfile runs) obeys that file's ignore and overrides.
 	rep.Findings = slices.DeleteFunc(rep.Findings, func(f lint.Finding) bool {
@@ -414,4 +422,28 @@ func useColor(opt options, w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// skippedNotes gathers the inputs a run skipped for the same reason (the
+// templates of a chart that does not render), to say it once.
+type skippedNotes struct {
+	order []string
+	files map[string][]string
+}
+
+func (n *skippedNotes) add(e *lint.InputError) {
+	if n.files == nil {
+		n.files = map[string][]string{}
+	}
+	if _, ok := n.files[e.Msg]; !ok {
+		n.order = append(n.order, e.Msg)
+	}
+	n.files[e.Msg] = append(n.files[e.Msg], e.File)
+}
+
+func (n *skippedNotes) print(w io.Writer) {
+	for _, msg := range n.order {
+		files := n.files[msg]
+		fmt.Fprintf(w, "note: skipped %d %s (%s): %s\n", len(files), plural(len(files), "file", "files"), output.Clean(files[0]), output.Clean(msg))
+	}
 }

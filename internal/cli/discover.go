@@ -88,6 +88,20 @@ func discover(paths []string, root string, stdin io.Reader, stdinName string, cf
 				continue
 			}
 			in.kind = lint.Detect(p, in.src)
+			if inChartTemplates(in.file) {
+				if in.kind = chartKind(p, in.src); in.kind == lint.Unknown {
+					// A partial (_helpers.tpl) changes the manifests of its
+					// chart: those are linted.
+					manifests, err := chartManifests(p)
+					if err != nil && !skipUnknown {
+						fail(display(p), err)
+					}
+					for _, m := range manifests {
+						emit(m)
+					}
+					continue
+				}
+			}
 			if skipUnknown && walkKind(lint.KindInWalk(p), p, in, sk) == lint.Unknown {
 				continue
 			}
@@ -223,7 +237,10 @@ func walkKind(kind lint.Kind, name string, in input, sk *skipped) lint.Kind {
 			return lint.Unknown
 		}
 	case lint.Unknown:
-		if isTpl(name) && (k8s.IsHelmTemplate(in.src) || inChartTemplates(in.file)) {
+		if inChartTemplates(in.file) {
+			return chartKind(name, in.src)
+		}
+		if isTpl(name) && k8s.IsHelmTemplate(in.src) {
 			sk.helm = append(sk.helm, in.path) // _helpers.tpl is no task definition
 			return lint.Unknown
 		}
@@ -239,10 +256,56 @@ func isTpl(name string) bool {
 	return ext == ".tpl" || ext == ".tmpl" || ext == ".tftpl"
 }
 
+// chartKind tells the kind of a file in a Helm chart's templates
+// directory: a manifest template is read with its chart; partials
+// (_helpers.tpl) and NOTES.txt are read through the templates that use
+// them; a manifest without actions is one.
+func chartKind(name string, src []byte) lint.Kind {
+	base := filepath.Base(name)
+	switch ext := strings.ToLower(filepath.Ext(base)); {
+	case strings.HasPrefix(base, "_") || ext != ".yaml" && ext != ".yml" && ext != ".json":
+		return lint.Unknown
+	case k8s.IsTemplate(src):
+		return lint.Helm
+	}
+	return lint.Sniff(name, src)
+}
+
+// chartManifests reads the manifest templates of the chart whose
+// templates directory holds file.
+func chartManifests(file string) ([]input, error) {
+	dir := filepath.Dir(file)
+	for filepath.Base(dir) != "templates" {
+		dir = filepath.Dir(dir)
+	}
+	var out []input
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		in, err := readInput(p, info)
+		if err != nil {
+			return err
+		}
+		if in.kind = chartKind(p, in.src); in.kind == lint.Helm {
+			out = append(out, in)
+		}
+		return nil
+	})
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("a Helm template of the chart %s, which has no manifest template to lint", display(filepath.Dir(dir)))
+	}
+	return out, err
+}
+
 // inChartTemplates tells a file under a Helm chart's templates directory:
 // a "templates" directory beside a Chart.yaml.
 func inChartTemplates(file string) bool {
-	if file == "" {
+	if !strings.Contains(filepath.ToSlash(file), "templates/") {
 		return false
 	}
 	for dir := filepath.Dir(file); ; {

@@ -62,8 +62,6 @@ func (s sink) write(rep *output.Report, stdout, stderr io.Writer, color output.C
 	return f.Close()
 }
 
-// repoRoot is the closest directory at or above dir that holds .git, else
-// dir itself.
 // namedDir is the directory of a path named on the command line, which
 // the lint root is found from: the directory itself, or a file's; the
 // current directory for standard input.
@@ -81,6 +79,8 @@ func namedDir(wd, name string) string {
 	return filepath.Dir(abs)
 }
 
+// repoRoot is the closest directory at or above dir that holds .git, else
+// dir itself.
 func repoRoot(dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {

@@ -35,7 +35,10 @@ type Pod struct {
 	// Grace is terminationGracePeriodSeconds: nil when unset.
 	Grace                 *jsonpos.Node
 	ShareProcessNamespace bool
-	Containers            []*Container
+	// OneShot is a pod that runs to completion (a Job, a CronJob's job, a
+	// Helm hook): a deploy does not stop it.
+	OneShot    bool
+	Containers []*Container
 }
 
 // Container is one container of a pod.
@@ -122,6 +125,7 @@ func Parse(src []byte) ([]*Pod, error) {
 		if n := doc.Get("metadata").Get("name"); n != nil {
 			p.Name = n.Str
 		}
+		p.OneShot = kind.Str == "Job" || kind.Str == "CronJob" || doc.Get("metadata").Get("annotations").Get("helm.sh/hook") != nil
 		if s := spec.Get("shareProcessNamespace"); s != nil && s.Kind == jsonpos.Bool {
 			p.ShareProcessNamespace = s.Bool
 		}
