@@ -31,6 +31,9 @@ func TestEveryKindEveryProgram(t *testing.T) {
 			return fmt.Sprintf("name: w\ntype: Backend Service\nimage:\n  build: Dockerfile\ncommand: %s\n", cmd)
 		},
 		"worker.service": func(cmd string) string { return "[Service]\nExecStart=/usr/bin/env " + cmd + "\n" },
+		"chart/templates/worker.yaml": func(cmd string) string {
+			return fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: {{ .Values.name }}\n          image: {{ .Values.image }}\n          args: [\"sh\", \"-c\", %q]\n", cmd)
+		},
 		"main.tf": func(cmd string) string {
 			return fmt.Sprintf("resource \"aws_ecs_task_definition\" \"w\" {\n  container_definitions = jsonencode([{ name = \"w\", image = \"ruby:3.3\", command = [%q] }])\n}\n", cmd)
 		},
@@ -44,8 +47,14 @@ func TestEveryKindEveryProgram(t *testing.T) {
 					"app/app.json":         {Data: []byte("{}")},
 					"Dockerfile":           {Data: []byte("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\n")},
 					"etc/supervisord.conf": {Data: []byte("[program:w]\ncommand=sh -c 'FOO=1 sidekiq'\n")},
+					"chart/Chart.yaml":     {Data: []byte("apiVersion: v2\nname: c\nversion: 1.0.0\n")},
+					"chart/values.yaml":    {Data: []byte("name: w\nimage: ruby:3.3\n")},
 				}
-				findings, errs := fixtureLinter(".", fsys).Run(name, src, lint.Detect(name, src))
+				kind := lint.Detect(name, src)
+				if strings.HasPrefix(name, "chart/templates/") {
+					kind = lint.Helm
+				}
+				findings, errs := fixtureLinter(".", fsys).Run(name, src, kind)
 				for _, e := range errs {
 					if !strings.Contains(e.Msg, "invalid") {
 						t.Errorf("input error: %v", e)
