@@ -45,6 +45,7 @@ type Command struct {
 	Start, End int // byte offsets in the script of the command's statement
 
 	ctx       *scope // the innermost construct around it, nil at the top level
+	text      string // the command as written, when it expands an array
 	tail      bool   // nothing in the script runs after it
 	redirects bool
 	negated   bool
@@ -63,6 +64,9 @@ func (c *Command) Argv() []string {
 // String renders the command for messages: literal words unquoted, the
 // others as written.
 func (c *Command) String() string {
+	if c.text != "" {
+		return c.text
+	}
 	parts := make([]string, len(c.Args))
 	for i, w := range c.Args {
 		parts[i] = w.Value
@@ -138,6 +142,18 @@ type Script struct {
 	// && worker) keeps bash as the parent.
 	bashStays string
 	tooDeep   bool
+	// arrays are the indexed arrays the script has assigned so far, by
+	// name, for "${NAME[@]}" in a command.
+	arrays map[string]*array
+}
+
+// array is what an indexed array holds where a command expands it: the
+// elements of its assignment at the top level, and of the appends there.
+type array struct {
+	elems []Word
+	// more is true when an append in a branch, loop or function may have
+	// added elements: the expansion ends in words gracelint cannot know.
+	more bool
 }
 
 // Parse parses a script as bash, whose grammar covers POSIX sh and ash.
@@ -146,7 +162,7 @@ func Parse(src string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Script{Src: src, funcs: map[string]bool{}, funcWaits: map[string]bool{}}
+	s := &Script{Src: src, funcs: map[string]bool{}, funcWaits: map[string]bool{}, arrays: map[string]*array{}}
 	s.stmts(f.Stmts, nil, true)
 	if s.tooDeep {
 		return nil, ErrTooDeep
@@ -243,6 +259,9 @@ func (s *Script) stmt(st *syntax.Stmt, ctx *scope, tail bool) {
 	switch x := st.Cmd.(type) {
 	case *syntax.CallExpr:
 		if len(x.Args) == 0 {
+			for _, a := range x.Assigns {
+				s.assign(a, ctx)
+			}
 			return
 		}
 		c := &Command{Start: int(st.Pos().Offset()), End: int(st.End().Offset()), ctx: ctx, tail: tail,
@@ -250,6 +269,16 @@ func (s *Script) stmt(st *syntax.Stmt, ctx *scope, tail bool) {
 		for _, w := range x.Args {
 			wd := word(w)
 			wd.Raw = s.Src[wd.Start:wd.End]
+			if arr := s.arrays[arrayAll(w)]; arr != nil {
+				// "${ARGS[@]}": the words the array holds here.
+				c.Args = append(c.Args, arr.elems...)
+				if arr.more {
+					wd.Literal, wd.Value = false, ""
+					c.Args = append(c.Args, wd)
+				}
+				c.text = s.Src[x.Pos().Offset():x.End().Offset()]
+				continue
+			}
 			c.Args = append(c.Args, wd)
 		}
 		if c.Args[0].Literal && c.Args[0].Value == "exec" {
@@ -286,6 +315,13 @@ func (s *Script) stmt(st *syntax.Stmt, ctx *scope, tail bool) {
 			// An arm ending in ;& or ;;& runs on into the next one.
 			s.stmts(item.Stmts, with(ctx, "case"), tail && item.Op == syntax.Break)
 		}
+	case *syntax.DeclClause:
+		// declare, local, readonly, export: what they assign is not followed.
+		for _, a := range x.Args {
+			if a.Name != nil {
+				delete(s.arrays, a.Name.Value)
+			}
+		}
 	case *syntax.FuncDecl:
 		if x.Name != nil { // nil for an anonymous function
 			s.funcs[x.Name.Value] = true
@@ -300,6 +336,67 @@ func (s *Script) stmt(st *syntax.Stmt, ctx *scope, tail bool) {
 			s.stmt(x.Stmt, with(ctx, "time"), false)
 		}
 	}
+}
+
+// assign records an array assignment of the script: NAME=(...) at the top
+// level sets the words "${NAME[@]}" expands to, NAME+=(...) there adds to
+// them, and an append anywhere else may add more. Any other assignment to
+// the name makes the array unknown.
+func (s *Script) assign(a *syntax.Assign, ctx *scope) {
+	if a.Name == nil {
+		return
+	}
+	name, arr := a.Name.Value, s.arrays[a.Name.Value]
+	var elems []Word
+	if a.Array != nil && a.Index == nil {
+		for _, e := range a.Array.Elems {
+			if e.Index != nil || e.Value == nil {
+				elems = nil
+				break
+			}
+			w := word(e.Value)
+			w.Raw = s.Src[w.Start:w.End]
+			elems = append(elems, w)
+		}
+		if len(elems) != len(a.Array.Elems) {
+			delete(s.arrays, name)
+			return
+		}
+	}
+	switch {
+	case a.Array == nil || a.Index != nil:
+		delete(s.arrays, name)
+	case !a.Append && ctx == nil:
+		s.arrays[name] = &array{elems: elems}
+	case !a.Append:
+		delete(s.arrays, name) // replaced, or not, by a branch
+	case arr == nil:
+	case ctx == nil:
+		arr.elems = append(arr.elems, elems...)
+	default:
+		arr.more = true
+	}
+}
+
+// arrayAll is NAME for a word that is "${NAME[@]}" alone, else "".
+func arrayAll(w *syntax.Word) string {
+	parts := w.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	if len(parts) != 1 {
+		return ""
+	}
+	pe, ok := parts[0].(*syntax.ParamExp)
+	if !ok || pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.Slice != nil || pe.Repl != nil || pe.Exp != nil || pe.Names != 0 {
+		return ""
+	}
+	if idx, ok := pe.Index.(*syntax.Word); ok && idx.Lit() == "@" {
+		return pe.Param.Value
+	}
+	return ""
 }
 
 func word(w *syntax.Word) Word {

@@ -146,6 +146,47 @@ func TestWords(t *testing.T) {
 	}
 }
 
+// TestArrays: "${NAME[@]}" in a command is the words the array holds
+// there; an append a branch may run leaves the end unknown.
+func TestArrays(t *testing.T) {
+	tests := []struct {
+		script, want string // the last command's argv, "?" for a word not known
+	}{
+		{"ARGS=(-A app worker)\ncelery \"${ARGS[@]}\"", "celery -A app worker"},
+		{"ARGS=(-A app)\nARGS+=(worker -Q \"$Q\")\ncelery \"${ARGS[@]}\"", "celery -A app worker -Q ?"},
+		{"ARGS=(-A app worker)\nif [ -n \"$BEAT\" ]; then ARGS+=(--beat); fi\ncelery ${ARGS[@]}", "celery -A app worker ?"},
+		// Replaced in a branch, or set another way: not known.
+		{"ARGS=(-A app worker)\nif true; then ARGS=(beat); fi\ncelery \"${ARGS[@]}\"", "celery ?"},
+		{"declare -a ARGS=(worker)\ncelery \"${ARGS[@]}\"", "celery ?"},
+		{"ARGS=(worker)\nARGS[0]=beat\ncelery \"${ARGS[@]}\"", "celery ?"},
+		{"celery \"${ARGS[@]}\"\nARGS=(worker)", "celery ?"},
+		// Not the whole array.
+		{"ARGS=(-A app worker)\ncelery \"${ARGS[0]}\" x${ARGS[@]}", "celery ? ?"},
+	}
+	for _, tt := range tests {
+		s, err := Parse(tt.script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.Commands[len(s.Commands)-1]
+		var got []string
+		for _, w := range c.Args {
+			if !w.Literal && w.Value == "" {
+				got = append(got, "?")
+				continue
+			}
+			got = append(got, w.Value)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%q: argv %q, want %q", tt.script, got, tt.want)
+		}
+	}
+	s, _ := Parse("ARGS=(worker)\ncelery \"${ARGS[@]}\"")
+	if c := s.Commands[0]; c.String() != `celery "${ARGS[@]}"` {
+		t.Errorf("String() = %q: messages quote the command as written", c.String())
+	}
+}
+
 func TestParseError(t *testing.T) {
 	if _, err := Parse(`echo "unterminated`); err == nil {
 		t.Error("want a parse error")
