@@ -308,6 +308,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			return ExitInternal, err
 		}
 	}
+	if len(inputs) > 0 {
+		fmt.Fprintln(stderr, summary(len(inputs), rep))
+	}
 	switch {
 	case len(rep.Errors) > 0:
 		return ExitInput, nil
@@ -319,6 +322,46 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 	}
 	return ExitClean, nil
+}
+
+// summary is the run in one line: "gracelint: 12 files, 3 findings (1
+// error, 2 warnings), 2 fixable with --fix".
+func summary(files int, rep *output.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "gracelint: %d %s, ", files, plural(files, "file", "files"))
+	if len(rep.Findings) == 0 {
+		b.WriteString("no findings")
+	} else {
+		count := map[lint.Severity]int{}
+		safe, unsafe := 0, 0
+		for _, f := range rep.Findings {
+			count[f.Severity]++
+			switch {
+			case f.Fix == nil:
+			case f.Fix.Safe:
+				safe++
+			default:
+				unsafe++
+			}
+		}
+		var parts []string
+		for _, sev := range []lint.Severity{lint.Error, lint.Warning, lint.Info} {
+			if n := count[sev]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, plural(n, sev.String(), sev.String()+"s")))
+			}
+		}
+		fmt.Fprintf(&b, "%d %s (%s)", len(rep.Findings), plural(len(rep.Findings), "finding", "findings"), strings.Join(parts, ", "))
+		if safe > 0 {
+			fmt.Fprintf(&b, ", %d fixable with --fix", safe)
+		}
+		if unsafe > 0 {
+			fmt.Fprintf(&b, ", %d more with --unsafe-fixes", unsafe)
+		}
+	}
+	if n := len(rep.Errors); n > 0 {
+		fmt.Fprintf(&b, "; %d %s", n, plural(n, "input error", "input errors"))
+	}
+	return b.String()
 }
 
 func plural(n int, one, many string) string {

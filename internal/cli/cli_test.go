@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,7 +79,7 @@ func TestSeed(t *testing.T) {
 		t.Errorf("findings = %v", got)
 	}
 	code, stdout, stderr := gracelint(t, "", "../../fixtures/GL102/ok-seed-fixed.json")
-	if code != ExitClean || stdout != "" || stderr != "" {
+	if code != ExitClean || stdout != "" || stderr != "gracelint: 1 file, no findings\n" {
 		t.Errorf("fixed seed: exit %d, output %q %q", code, stdout, stderr)
 	}
 }
@@ -540,5 +541,34 @@ func TestFixFlagsUsage(t *testing.T) {
 	code, diff, _ := gracelint(t, "FROM ruby:3.3\nENTRYPOINT [\"tini\", \"--\"]\nCMD sidekiq -t 5\n", "--diff", "--stdin-filename", "Dockerfile", "-")
 	if code != ExitFindings || !strings.Contains(diff, `+CMD ["sidekiq", "-t", "5"]`) {
 		t.Errorf("--diff on stdin: exit %d, %q", code, diff)
+	}
+}
+
+// TestSummary: a run ends with one line on stderr that counts files,
+// findings by severity and the fixes --fix would apply.
+func TestSummary(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Dockerfile", "FROM ruby:3.3-slim\nCMD bundle exec sidekiq\n")
+	write(t, dir, "worker.json", `{"containerDefinitions": [{"name": "w", "image": "ruby:3.3", "command": ["sh", "-c", "bundle exec sidekiq -t 60"]}]}`)
+	_, stdout, stderr := gracelint(t, "", "--format", "json", dir)
+	var out jsonOut
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, f := range out.Findings {
+		counts[f.Severity]++
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	want := fmt.Sprintf("gracelint: 2 files, %d findings (", len(out.Findings))
+	if !strings.HasPrefix(last, want) || !strings.Contains(last, fmt.Sprintf("%d error", counts["error"])) || !strings.Contains(last, "fixable with --fix") {
+		t.Errorf("summary %q, findings %v", last, counts)
+	}
+	// Nothing to lint: a note, and no summary.
+	empty := t.TempDir()
+	code, _, stderr := gracelint(t, "", empty)
+	if code != ExitClean || !strings.HasPrefix(stderr, "note: no file to lint") || strings.Contains(stderr, "gracelint:") {
+		t.Errorf("empty: exit %d, %q", code, stderr)
 	}
 }

@@ -38,7 +38,7 @@ func TestHelmChart(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 			t.Fatal(err, stderr)
 		}
-		if code != ExitFindings || len(out.Findings) != 1 || stderr != "" {
+		if code != ExitFindings || len(out.Findings) != 1 || stderr != "gracelint: 1 file, 1 finding (1 error)\n" {
 			t.Fatalf("%s: exit %d, %+v, %q", arg, code, out, stderr)
 		}
 		// The finding is on the template line that writes the container.
@@ -55,7 +55,7 @@ func TestHelmValuesBesideTheChart(t *testing.T) {
 	// everywhere, so nothing is claimed.
 	write(t, dir, "deploy/values-production.yaml", "timeout: 20\n")
 	code, stdout, stderr := gracelint(t, "", dir)
-	if code != ExitClean || stdout != "" || stderr != "" {
+	if code != ExitClean || stdout != "" || stderr != "gracelint: 1 file, no findings\n" {
 		t.Errorf("exit %d, %q, %q", code, stdout, stderr)
 	}
 }
