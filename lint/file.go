@@ -622,7 +622,37 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 	if f == nil {
 		return nil, errs
 	}
-	return l.finish(f, l.check(f, dir, name)), errs
+	findings := l.check(f, dir, name)
+	return l.finish(f, findings, scriptSources(f)), errs
+}
+
+// scriptSources are the scripts and configurations the containers of f
+// run, by the name findings in them carry, for their ignore comments.
+func scriptSources(f *File) map[string][]byte {
+	out := map[string][]byte{}
+	var add func(c *chain.Chain)
+	add = func(c *chain.Chain) {
+		if c == nil {
+			return
+		}
+		for _, s := range c.Scripts {
+			if s.File != nil && !s.File.Inline {
+				out[s.File.Name] = s.File.Src
+			}
+		}
+		if c.Managed != nil {
+			for _, p := range c.Managed.Processes {
+				if p.File != nil {
+					out[p.File.Name] = p.File.Src
+				}
+				add(p.Chain)
+			}
+		}
+	}
+	for _, t := range f.Targets {
+		add(t.Chain)
+	}
+	return out
 }
 
 // check completes the chains of f's containers with what the files around
@@ -653,8 +683,8 @@ func (l *Linter) check(f *File, dir, name string) []Finding {
 // finish applies suppressions and severity overrides to the findings of
 // f, drops repeats and the fixes f's kind cannot hold, and sorts them by
 // position.
-func (l *Linter) finish(f *File, findings []Finding) []Finding {
-	findings = l.suppress(f, findings)
+func (l *Linter) finish(f *File, findings []Finding, others map[string][]byte) []Finding {
+	findings = l.suppress(f, findings, others)
 	findings = unique(findings)
 	switch f.Kind {
 	case CloudFormation, Helm:

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -45,6 +46,7 @@ func (l *Linter) runHelm(name string, src []byte) ([]Finding, []*InputError) {
 	tmpl := &File{Path: name, Kind: Helm, Lines: source.NewLines(src)}
 	var kept []Finding
 	var errs []*InputError
+	others := map[string][]byte{}
 	seen := 0
 	for _, manifests := range r.renders {
 		out, ok := manifests[inChart]
@@ -58,6 +60,7 @@ func (l *Linter) runHelm(name string, src []byte) ([]Finding, []*InputError) {
 			continue
 		}
 		findings := l.check(f, path.Dir(rel), name)
+		maps.Copy(others, scriptSources(f))
 		origins := helm.Origins(src, out)
 		for i := range findings {
 			toTemplate(&findings[i], name, origins, tmpl.Lines)
@@ -69,7 +72,7 @@ func (l *Linter) runHelm(name string, src []byte) ([]Finding, []*InputError) {
 		}
 		seen++
 	}
-	return l.finish(tmpl, kept), errs
+	return l.finish(tmpl, kept, others), errs
 }
 
 // common keeps the findings of a that b has too (the same rule at the same

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -21,6 +22,18 @@ var UnusedSuppression = &Rule{
 	SafeFix:  true,
 }
 
+// MalformedSuppression reports a gracelint comment that is no valid
+// suppression (a typo in the syntax, no reason after "--", a rule that does
+// not exist): it suppresses nothing, and its author thinks it does. The
+// core runs it with the suppressions; it has no Check of its own.
+var MalformedSuppression = &Rule{
+	ID:       "GL002",
+	Name:     "malformed-suppression",
+	Severity: Warning,
+	Summary:  "a gracelint comment is no valid suppression: bad syntax, no reason, or a rule that does not exist",
+	Tags:     []string{"suppression"},
+}
+
 // suppression is one "gracelint ignore" and what it covers.
 type suppression struct {
 	rules  []string    // IDs or names as written
@@ -31,6 +44,8 @@ type suppression struct {
 	used     map[string]bool
 	// line is the whole comment line, for removing it.
 	line source.Span
+	// reason is false when nothing follows "--" to say why.
+	reason bool
 }
 
 func (s *suppression) matches(r *Rule) string {
@@ -43,8 +58,23 @@ func (s *suppression) matches(r *Rule) string {
 }
 
 // ignoreRe matches "# gracelint ignore=GL101,GL103 -- reason" and
-// "# gracelint global ignore=...".
-var ignoreRe = regexp.MustCompile(`^[ \t]*#[ \t]*gracelint[ \t]+(global[ \t]+)?ignore=([^\s]+)(?:[ \t]+--[ \t]*(.*?))?[ \t]*\r?$`)
+// "# gracelint global ignore=...", also after "//" (HCL).
+var ignoreRe = regexp.MustCompile(`^[ \t]*(?:#|//)[ \t]*gracelint[ \t]+(global[ \t]+)?ignore=([^\s]+)(?:[ \t]+--[ \t]*(.*?))?[ \t]*\r?$`)
+
+// directiveRe matches a comment line meant as a gracelint directive, valid
+// or not: "# gracelint ignore GL101", "# gracelint: ignore=GL101",
+// "#gracelint-disable=GL101". Prose that names gracelint is not one.
+var directiveRe = regexp.MustCompile(`(?i)^[ \t]*(?:#|//)[ \t]*gracelint[ \t]*[:=-]?[ \t]*(?:global[ \t]+)?(?:ignore|disable|skip|noqa|nolint)`)
+
+// commented tells the kinds whose comments hold suppressions, like a
+// Dockerfile's: the YAML, TOML, INI and HCL files and Procfiles.
+func commented(k Kind) bool {
+	switch k {
+	case Compose, Kubernetes, Helm, CloudFormation, Fly, Kamal, Render, Procfile, Systemd, Terraform, Copilot:
+		return true
+	}
+	return false
+}
 
 // suppressions finds the file's ignore comments (Dockerfile) or labels (task
 // definition containers).
@@ -71,6 +101,7 @@ func (f *File) suppressions() []*suppression {
 				global: m[2] >= 0,
 				line:   f.Lines.Span(lineStart, f.Lines.LineStart(n+1)),
 				used:   map[string]bool{},
+				reason: m[6] >= 0 && m[7] > m[6],
 			}
 			if n == f.Lines.Count() {
 				s.line = f.Lines.Span(lineStart, f.Lines.LineEnd(n))
@@ -85,18 +116,91 @@ func (f *File) suppressions() []*suppression {
 			out = append(out, s)
 		}
 	case TaskDef, CloudFormation:
+		if f.Kind == CloudFormation {
+			out = append(out, commentSuppressions(f.Lines)...)
+		}
 		for _, t := range f.Targets {
 			c := t.ECS
 			v := c.Field("dockerLabels").Get("gracelint.ignore")
 			if v == nil || v.Str == "" {
 				continue
 			}
-			list, _, _ := strings.Cut(v.Str, "--")
+			list, reason, _ := strings.Cut(v.Str, "--")
 			out = append(out, &suppression{span: f.Span(v), from: c.Node.Start, to: c.Node.End, used: map[string]bool{},
-				rules: strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' })})
+				rules:  strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }),
+				reason: strings.TrimSpace(reason) != ""})
+		}
+	default:
+		if commented(f.Kind) {
+			out = append(out, commentSuppressions(f.Lines)...)
 		}
 	}
 	return out
+}
+
+// commentSuppressions reads the ignore comments of a file whose comments
+// start with "#" (or "//"): one covers the line after it (comments and
+// blank lines between) and the lines indented deeper below that one, which
+// in YAML is the key and all it holds; a global one covers the file.
+func commentSuppressions(lines *source.Lines) []*suppression {
+	var out []*suppression
+	for n := 1; n <= lines.Count(); n++ {
+		line := lines.Line(n)
+		m := ignoreRe.FindSubmatchIndex(line)
+		if m == nil {
+			continue
+		}
+		start := lines.LineStart(n)
+		s := &suppression{
+			rules:  strings.Split(string(line[m[4]:m[5]]), ","),
+			span:   lines.Span(start+m[0], start+m[1]),
+			global: m[2] >= 0,
+			line:   lines.Span(start, lines.LineStart(n+1)),
+			used:   map[string]bool{},
+			reason: m[6] >= 0 && m[7] > m[6],
+		}
+		if n == lines.Count() {
+			s.line = lines.Span(start, lines.LineEnd(n))
+		}
+		switch first, last := coveredLines(lines, n); {
+		case s.global:
+			s.from, s.to = 0, len(lines.Bytes())
+		case first > 0:
+			s.from, s.to = lines.LineStart(first), lines.LineEnd(last)+1
+		default:
+			s.from, s.to = -1, -1
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// coveredLines are the first and last line an ignore comment on line n
+// covers: the next line that is neither blank nor a comment, and the lines
+// below it indented deeper. 0 when nothing follows.
+func coveredLines(lines *source.Lines, n int) (first, last int) {
+	indent := func(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " \t")) }
+	blank := func(l []byte) bool {
+		t := bytes.TrimSpace(l)
+		return len(t) == 0 || t[0] == '#' || bytes.HasPrefix(t, []byte("//"))
+	}
+	for first = n + 1; first <= lines.Count() && blank(lines.Line(first)); first++ {
+	}
+	if first > lines.Count() {
+		return 0, 0
+	}
+	last = first
+	for l := first + 1; l <= lines.Count(); l++ {
+		text := lines.Line(l)
+		if blank(text) {
+			continue
+		}
+		if indent(text) <= indent(lines.Line(first)) {
+			break
+		}
+		last = l
+	}
+	return first, last
 }
 
 // nextInstruction returns the lines of the instruction that follows comment
@@ -115,18 +219,22 @@ func (f *File) nextInstruction(n int, instrs [][2]int) (first, last int, ok bool
 	return instrs[i][0], instrs[i][1], true
 }
 
-// suppress drops the findings an ignore covers and reports ignores that
-// cover none.
-func (l *Linter) suppress(f *File, findings []Finding) []Finding {
+// suppress drops the findings an ignore covers, in f or in a script f's
+// containers run (others, by the name findings give it), and reports the
+// ignores of f that cover none (GL001) or are not valid (GL002).
+func (l *Linter) suppress(f *File, findings []Finding, others map[string][]byte) []Finding {
 	sups := f.suppressions()
-	if len(sups) == 0 {
-		return findings
+	byFile := map[string][]*suppression{f.Path: sups}
+	for name, src := range others {
+		if name != f.Path {
+			byFile[name] = commentSuppressions(source.NewLines(src))
+		}
 	}
 	kept := findings[:0]
 	for _, fd := range findings {
 		off := fd.Span.Start.Offset
 		hidden := false
-		for _, s := range sups {
+		for _, s := range byFile[fd.File] {
 			if name := s.matches(fd.Rule); name != "" && off >= s.from && off < s.to {
 				s.used[name], hidden = true, true
 			}
@@ -135,8 +243,9 @@ func (l *Linter) suppress(f *File, findings []Finding) []Finding {
 			kept = append(kept, fd)
 		}
 	}
-	if !slices.Contains(l.Rules, UnusedSuppression) || l.Options.Disabled[UnusedSuppression.ID] {
-		return kept
+	on := func(r *Rule) bool { return slices.Contains(l.Rules, r) && !l.Options.Disabled[r.ID] }
+	if on(MalformedSuppression) {
+		kept = append(kept, malformed(f)...)
 	}
 	known := map[string]*Rule{}
 	for _, r := range l.Rules {
@@ -151,33 +260,65 @@ func (l *Linter) suppress(f *File, findings []Finding) []Finding {
 			}
 			switch {
 			case r == nil:
-				kept = append(kept, unusedFinding(f, s, fmt.Sprintf("the ignore names %q, which is no gracelint rule", name), "name rules by ID (GL102) or name (shell-wrapper-without-exec); gracelint rules lists them", nil))
+				if on(MalformedSuppression) {
+					kept = append(kept, suppressionFinding(MalformedSuppression, f, s, fmt.Sprintf("the ignore names %q, which is no gracelint rule, so it suppresses nothing", name), "name rules by ID (GL102) or name (shell-wrapper-without-exec); gracelint rules lists them", nil))
+				}
 			case !s.used[name] && !l.Options.Disabled[r.ID]:
 				unused = append(unused, name)
 			}
 		}
-		if len(unused) == 0 {
+		if !s.reason && on(MalformedSuppression) {
+			kept = append(kept, suppressionFinding(MalformedSuppression, f, s, "the ignore gives no reason: write why after \"--\", so that the next reader can tell whether it still holds", "add \" -- <why>\" to the ignore", nil))
+		}
+		if len(unused) == 0 || !on(UnusedSuppression) {
 			continue
 		}
 		where := "on the instruction below it"
 		switch {
 		case s.global:
 			where = "in this file"
-		case s.from < 0:
+		case s.from < 0 && f.Kind == Dockerfile:
 			where = "here: no instruction follows it directly"
+		case s.from < 0:
+			where = "here: nothing follows it"
+		case commented(f.Kind):
+			where = "on the lines below it"
 		case f.Kind != Dockerfile:
 			where = "in this container"
 		}
 		var fix *Fix
-		if f.Kind == Dockerfile && len(unused) == len(s.rules) {
+		if (f.Kind == Dockerfile || commented(f.Kind) && s.line.End.Offset > s.line.Start.Offset) && len(unused) == len(s.rules) {
 			fix = &Fix{Description: "Remove the ignore comment", Safe: true, Edits: []TextEdit{{Span: s.line}}}
 		}
 		msg := fmt.Sprintf("the ignore of %s suppresses nothing %s; remove it, or it will hide a future finding", strings.Join(unused, ", "), where)
-		kept = append(kept, unusedFinding(f, s, msg, "remove "+strings.Join(unused, ", ")+" from the ignore", fix))
+		kept = append(kept, suppressionFinding(UnusedSuppression, f, s, msg, "remove "+strings.Join(unused, ", ")+" from the ignore", fix))
 	}
 	return kept
 }
 
-func unusedFinding(f *File, s *suppression, msg, suggestion string, fix *Fix) Finding {
-	return Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, File: f.Path, Span: s.span, Message: msg, Suggestion: suggestion, Fix: fix}
+// malformed reports the comment lines of f that speak to gracelint but are
+// no ignore it reads ("# gracelint ignore GL101", "# gracelint:
+// ignore=GL101").
+func malformed(f *File) []Finding {
+	if f.Kind != Dockerfile && !commented(f.Kind) {
+		return nil
+	}
+	var out []Finding
+	for n := 1; n <= f.Lines.Count(); n++ {
+		line := f.Lines.Line(n)
+		if !directiveRe.Match(line) || ignoreRe.Match(line) {
+			continue
+		}
+		start := f.Lines.LineStart(n)
+		lead := len(line) - len(bytes.TrimLeft(line, " \t"))
+		out = append(out, Finding{Rule: MalformedSuppression, Severity: MalformedSuppression.Severity, File: f.Path,
+			Span:       f.Lines.Span(start+lead, f.Lines.LineEnd(n)),
+			Message:    fmt.Sprintf("%q is no gracelint ignore, so it suppresses nothing", strings.TrimSpace(string(line))),
+			Suggestion: "# gracelint ignore=GL101 -- why it does not apply here"})
+	}
+	return out
+}
+
+func suppressionFinding(r *Rule, f *File, s *suppression, msg, suggestion string, fix *Fix) Finding {
+	return Finding{Rule: r, Severity: r.Severity, File: f.Path, Span: s.span, Message: msg, Suggestion: suggestion, Fix: fix}
 }

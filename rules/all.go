@@ -8,6 +8,7 @@ import "github.com/gracelint/gracelint/lint"
 func All() []*lint.Rule {
 	return []*lint.Rule{
 		lint.UnusedSuppression,
+		lint.MalformedSuppression,
 		ShellFormCommand,
 		ShellWrapperWithoutExec,
 		MissingInit,

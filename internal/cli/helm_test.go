@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,5 +72,22 @@ func TestHelmChartThatNeedsValues(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "note: skipped 1 file") || !strings.Contains(stderr, "set image") || !strings.Contains(stderr, "helm template") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestHelmSuppression: an ignore comment in a template covers the lines
+// the rendered finding maps back to.
+func TestHelmSuppression(t *testing.T) {
+	dir := t.TempDir()
+	chart(t, dir)
+	tmpl := filepath.Join(dir, "deploy/shop/templates/worker.yaml")
+	src, err := os.ReadFile(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "deploy/shop/templates/worker.yaml", strings.Replace(string(src), "        - name: sidekiq", "        # gracelint ignore=GL201 -- jobs are idempotent\n        - name: sidekiq", 1))
+	code, stdout, stderr := gracelint(t, "", dir)
+	if code != ExitClean || stdout != "" || stderr != "gracelint: 1 file, no findings\n" {
+		t.Errorf("exit %d, %q, %q", code, stdout, stderr)
 	}
 }
