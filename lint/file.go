@@ -250,6 +250,10 @@ type Target struct {
 	Dockerfile string
 	// run is how the platform file starts the container, for withImage.
 	run *run
+	// Link says how the image the container runs was found (its build, a
+	// mapping, a build of the run that tags it, the catalog), or why none
+	// was.
+	Link string
 	// Linked is the image the Dockerfile builds, once the container is
 	// linked to it.
 	Linked *Image
@@ -579,6 +583,9 @@ type Linter struct {
 	// Containers lists the containers of the task definitions of FS, so a
 	// Dockerfile knows whether ECS starts an init for its image.
 	Containers func() []ContainerRef
+	// Explain, when set, is told each input's kind and containers once
+	// their chains are built (gracelint -v).
+	Explain func(name string, kind Kind, targets []*Target)
 }
 
 // Run lints one input with the default options. Findings come sorted by
@@ -623,6 +630,9 @@ func (l *Linter) Run(name string, src []byte, kind Kind) ([]Finding, []*InputErr
 		return nil, errs
 	}
 	findings := l.check(f, dir, name)
+	if l.Explain != nil {
+		l.Explain(name, f.Kind, f.Targets)
+	}
 	return l.finish(f, findings, scriptSources(f)), errs
 }
 

@@ -60,6 +60,9 @@ func (l *Linter) runHelm(name string, src []byte) ([]Finding, []*InputError) {
 			continue
 		}
 		findings := l.check(f, path.Dir(rel), name)
+		if l.Explain != nil && seen == 0 {
+			l.Explain(name, Helm, f.Targets)
+		}
 		maps.Copy(others, scriptSources(f))
 		origins := helm.Origins(src, out)
 		for i := range findings {

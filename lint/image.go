@@ -43,8 +43,11 @@ func (l *Linter) withImage(t *Target) {
 		return
 	}
 	b := Build{Dockerfile: r.build, Context: r.context, Target: r.target}
+	t.Link = "its build"
 	if b.Dockerfile == "" && r.image != "" {
-		b, _ = l.imageDockerfile(r.image)
+		var how string
+		b, how = l.imageDockerfile(r.image)
+		t.Link = how
 	}
 	df, ctx := b.Dockerfile, b.Context
 	if ctx == "" {
@@ -56,8 +59,13 @@ func (l *Linter) withImage(t *Target) {
 	}
 	if img == nil {
 		if ref, ok := catalog.LookupImage(r.image); ok && !r.entrySet && r.build == "" {
+			t.Link = fmt.Sprintf("%q, an image of the catalog", r.image)
 			withKnownImage(t, ref, &l.Options)
 			return
+		}
+		t.Link = "no file of the run builds its image: what the image runs is not known"
+		if r.image == "" {
+			t.Link = "no image is named"
 		}
 		// No file of the run builds the image: follow only scripts the
 		// command names by a path some Dockerfile of the run copies to.
@@ -166,7 +174,7 @@ func (l *Linter) initDockerfiles() map[string]bool {
 	for _, c := range l.Containers() {
 		if c.Init && !seen[c.Image] {
 			seen[c.Image] = true
-			if b, ok := l.imageDockerfile(c.Image); ok {
+			if b, how := l.imageDockerfile(c.Image); how != "" {
 				out[b.Dockerfile] = true
 			}
 		}

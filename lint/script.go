@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -251,16 +252,17 @@ func isShellScript(name string, src []byte) bool {
 
 // imageDockerfile finds the build of image: a configured mapping, else a
 // build of the run that tags the image's repository. Builds of one
-// repository from two Dockerfiles or stages link it to neither.
-func (l *Linter) imageDockerfile(image string) (Build, bool) {
+// repository from two Dockerfiles or stages link it to neither. how says
+// which link was found, "" for none.
+func (l *Linter) imageDockerfile(image string) (b Build, how string) {
 	for _, m := range l.Options.ImageDockerfiles {
 		if ok, _ := doublestar.Match(m.Pattern, image); ok {
-			return Build{Dockerfile: m.Path}, true
+			return Build{Dockerfile: m.Path}, fmt.Sprintf("the images mapping %q of the configuration", m.Pattern)
 		}
 	}
 	repo := workflow.Repository(image)
 	if l.Builds == nil || repo == "" {
-		return Build{}, false
+		return Build{}, ""
 	}
 	var found *Build
 	for _, b := range l.Builds() {
@@ -269,13 +271,13 @@ func (l *Linter) imageDockerfile(image string) (Build, bool) {
 		case found == nil:
 			found = &b
 		case found.Dockerfile != b.Dockerfile || found.Target != b.Target:
-			return Build{}, false
+			return Build{}, ""
 		}
 	}
 	if found == nil {
-		return Build{}, false
+		return Build{}, ""
 	}
-	return *found, true
+	return *found, fmt.Sprintf("a build of the run tags %s", repo)
 }
 
 // RunCache is what the inputs of one run share, so that the work each

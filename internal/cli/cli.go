@@ -64,6 +64,7 @@ const (
 )
 
 type options struct {
+	verbose   bool
 	formats   []string
 	outputs   []string
 	failLevel string
@@ -125,6 +126,7 @@ to "."; "-" reads standard input.`,
 	f.BoolVar(&opt.skip, "skip-unknown", false, "skip named files that are neither a Dockerfile nor a task definition, as a directory walk does (for hooks that pass every *.json)")
 	f.StringVar(&opt.root, "root", "", "the lint root, where build contexts and Sidekiq configurations are looked up (default: the repository, else the directory, of the first path named)")
 	f.StringVar(&opt.config, "config", "", "configuration file (default: .gracelint.yaml in the current directory or above, up to the repository root)")
+	f.BoolVarP(&opt.verbose, "verbose", "v", false, "say on stderr what each file was read as and, for each container, the image it was linked to and why, the process chain and the scripts followed, and how the platform stops it")
 	f.BoolVar(&opt.fix, "fix", false, "apply safe fixes to the files, then report what is left")
 	f.BoolVar(&opt.unsafe, "unsafe-fixes", false, "with --fix or --diff, also apply fixes that change behavior beyond the finding")
 	f.BoolVar(&opt.diff, "diff", false, "print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)")
@@ -156,7 +158,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	root := repoRoot(namedDir(wd, paths[0]))
+	root := lintRootOf(wd, paths)
 	if opt.root != "" {
 		if root, err = filepath.Abs(opt.root); err != nil {
 			return ExitInput, err
@@ -201,7 +203,7 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		return ExitInput, fmt.Errorf("the lint root: %w", err)
 	}
 	defer rootDir.Close()
-	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS(), shared: &lint.RunCache{}}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
+	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS(), shared: &lint.RunCache{}, verbose: opt.verbose}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
 		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
 	})
 	if len(inputs) == 0 && len(errs) == 0 && !opt.skip {
@@ -226,6 +228,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 		if r.err != nil {
 			return ExitInternal, r.err
+		}
+		for _, line := range r.explain {
+			fmt.Fprintln(stderr, output.Clean(line))
 		}
 		src := in.src
 		if r.fixed != nil && !bytes.Equal(r.fixed, in.src) {
@@ -380,6 +385,7 @@ type result struct {
 	before   []lint.Finding // the findings before fixes, should writing fail
 	err      error
 	panic    any
+	explain  []string // what -v prints for the input
 }
 
 // lintAll lints (or fixes) the inputs that feed emits, concurrently, as they
@@ -437,10 +443,21 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 		Locate: root.locate, Display: root.display, Dockerfiles: dockerfiles, Shared: root.shared,
 		Containers: func() []lint.ContainerRef { return deploy().containers },
 		Builds:     func() []lint.Build { return deploy().builds }}
+	if root.verbose {
+		l.Explain = func(name string, kind lint.Kind, targets []*lint.Target) {
+			r.explain = append(r.explain, fmt.Sprintf("%s: read as %s", name, kind))
+			for _, t := range targets {
+				for _, line := range t.Describe() {
+					r.explain = append(r.explain, "  "+line)
+				}
+			}
+		}
+	}
 	r.findings, r.errs = l.Run(in.path, in.src, in.kind)
 	if !fix || len(r.errs) > 0 {
 		return r
 	}
+	l.Explain = nil // Fix lints again
 	res, errs, err := l.Fix(in.path, in.src, in.kind, unsafe)
 	if err != nil || len(errs) > 0 {
 		r.err, r.errs = err, errs

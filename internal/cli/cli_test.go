@@ -572,3 +572,32 @@ func TestSummary(t *testing.T) {
 		t.Errorf("empty: exit %d, %q", code, stderr)
 	}
 }
+
+// TestVerbose: -v names, for each service of a compose file beside two
+// Dockerfiles, the image it runs and why, and the chain and stop.
+func TestVerbose(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "api/Dockerfile", "FROM ruby:3.3-slim\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+	write(t, dir, "jobs/Dockerfile", "FROM ruby:3.3-slim\nCMD [\"bundle\", \"exec\", \"sidekiq\", \"-t\", \"4\"]\n")
+	write(t, dir, "compose.yaml", "services:\n  api:\n    build: ./api\n  jobs:\n    build:\n      context: jobs\n  cache:\n    image: redis:7\n  other:\n    image: acme/other:1\n")
+	code, _, stderr := gracelint(t, "", "-v", dir)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"compose.yaml: read as Compose file",
+		"container api\n    image: built from api/Dockerfile (its build)\n    runs: bundle exec puma",
+		"container jobs\n    image: built from jobs/Dockerfile (its build)",
+		"program: sidekiq, a drain of 4 s (-t 4)",
+		"stop: Docker Compose sends the image's STOPSIGNAL, then SIGKILL; stop_grace_period is not set: 10 s",
+		"container other\n    image: no file of the run builds its image",
+		"api/Dockerfile: read as Dockerfile",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-v does not say %q:\n%s", want, stderr)
+		}
+	}
+	if _, _, quiet := gracelint(t, "", dir); strings.Contains(quiet, "read as") {
+		t.Errorf("without -v: %q", quiet)
+	}
+}

@@ -25,6 +25,8 @@ type lintRoot struct {
 	fsys fs.FS
 	// shared is what the run's inputs share.
 	shared *lint.RunCache
+	// verbose asks each input to say what was read and linked (-v).
+	verbose bool
 }
 
 // locate maps an input's name to its slash path under the root.

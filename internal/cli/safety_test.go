@@ -133,6 +133,13 @@ func TestLintRootOfTheNamedPath(t *testing.T) {
 			t.Errorf("root for %q = %s, want %s", name, got, want)
 		}
 	}
+	// Paths named in two places: the directory that holds both.
+	if got := lintRootOf(home, []string{"src/app/worker.json", "notes/readme.txt"}); got != home {
+		t.Errorf("root for two places = %s, want %s", got, home)
+	}
+	if got := lintRootOf(home, []string{"src/app/worker.json", "src/app"}); got != app {
+		t.Errorf("root for one repository = %s, want %s", got, app)
+	}
 	code, _, stderr := within(t, 10*time.Second, "--root", filepath.Join(home, "nonexistent"), filepath.Join(app, "worker.json"))
 	if code != ExitInput || !strings.Contains(stderr, "not a directory") {
 		t.Errorf("--root that does not exist: exit %d, %q", code, stderr)

@@ -79,6 +79,20 @@ func namedDir(wd, name string) string {
 	return filepath.Dir(abs)
 }
 
+// lintRootOf is the lint root of the paths named: the repository (or the
+// directory) of each, and the directory that holds them all when they are
+// not one.
+func lintRootOf(wd string, paths []string) string {
+	root := repoRoot(namedDir(wd, paths[0]))
+	for _, p := range paths[1:] {
+		other := repoRoot(namedDir(wd, p))
+		for root != filepath.Dir(root) && !inside(root, other) {
+			root = filepath.Dir(root)
+		}
+	}
+	return root
+}
+
 // repoRoot is the closest directory at or above dir that holds .git, else
 // dir itself.
 func repoRoot(dir string) string {
