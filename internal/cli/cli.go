@@ -204,9 +204,46 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	defer rootDir.Close()
 	inputs, results := lintAll(cfg, lintRoot{dir: root, wd: wd, fsys: rootDir.FS(), shared: &lint.RunCache{}, verbose: opt.verbose}, opt.fix || opt.diff, opt.unsafe, func(emit func(input)) {
-		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, emit, &sk)
+		named := map[string]bool{}
+		errs = discover(paths, root, stdin, opt.stdinName, cfg, opt.skip, func(in input) {
+			named[absPath(in.file)] = true
+			emit(in)
+		}, &sk)
+		if len(sk.unread) == 0 {
+			return
+		}
+		// A script, a configuration or an .env named alone is linted
+		// through the targets of the lint root that read it.
+		readers := map[string]bool{}
+		for _, in := range sk.unread {
+			if rel, err := filepath.Rel(root, absPath(in.file)); err == nil && filepath.IsLocal(rel) {
+				readers[filepath.ToSlash(rel)] = true
+			}
+		}
+		discover([]string{root}, root, nil, "", cfg, false, func(in input) {
+			if !named[absPath(in.file)] {
+				in.readers = readers
+				emit(in)
+			}
+		}, &skipped{})
 	})
-	if len(inputs) == 0 && len(errs) == 0 && !opt.skip {
+	read := map[string]bool{}
+	kept := 0
+	for i := range inputs {
+		for _, p := range results[i].read {
+			read[p] = true
+		}
+		if !results[i].dropped {
+			kept++
+		}
+	}
+	for _, in := range sk.unread {
+		rel, _ := filepath.Rel(root, absPath(in.file))
+		if !read[filepath.ToSlash(rel)] && !opt.skip {
+			errs = append(errs, &lint.InputError{File: in.path, Msg: lint.NotReadable})
+		}
+	}
+	if kept == 0 && len(errs) == 0 && !opt.skip {
 		fmt.Fprintf(stderr, "note: no file to lint in %s: none is a kind gracelint reads (gracelint --help lists them)\n", output.Clean(strings.Join(paths, " ")))
 	}
 	if helm := sk.helm; len(helm) > 0 {
@@ -223,6 +260,9 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 	fixedFiles, fixes := 0, 0
 	for i, in := range inputs {
 		r := results[i]
+		if r.dropped {
+			continue
+		}
 		if r.panic != nil {
 			return ExitInternal, fmt.Errorf("internal error linting %s: %v", in.path, r.panic)
 		}
@@ -313,8 +353,8 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			return ExitInternal, err
 		}
 	}
-	if len(inputs) > 0 {
-		fmt.Fprintln(stderr, summary(len(inputs), rep))
+	if kept > 0 {
+		fmt.Fprintln(stderr, summary(kept, rep))
 	}
 	switch {
 	case len(rep.Errors) > 0:
@@ -386,6 +426,11 @@ type result struct {
 	err      error
 	panic    any
 	explain  []string // what -v prints for the input
+	// read are the files named on the command line that linting the
+	// input read; dropped is true when it was linted only to find the
+	// targets that read them, and read none.
+	read    []string
+	dropped bool
 }
 
 // lintAll lints (or fixes) the inputs that feed emits, concurrently, as they
@@ -453,7 +498,20 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 			}
 		}
 	}
+	if in.readers != nil {
+		// Uncached: a file another input read first must be read again to
+		// be seen.
+		l.Shared = nil
+		l.FS = recordingFS{l.FS, func(name string) {
+			if in.readers[name] && !slices.Contains(r.read, name) {
+				r.read = append(r.read, name)
+			}
+		}}
+	}
 	r.findings, r.errs = l.Run(in.path, in.src, in.kind)
+	if in.readers != nil && len(r.read) == 0 {
+		return result{dropped: true}
+	}
 	if !fix || len(r.errs) > 0 {
 		return r
 	}
@@ -506,4 +564,16 @@ func (n *skippedNotes) print(w io.Writer) {
 		files := n.files[msg]
 		fmt.Fprintf(w, "note: skipped %d %s (%s): %s\n", len(files), plural(len(files), "file", "files"), output.Clean(files[0]), output.Clean(msg))
 	}
+}
+
+// recordingFS tells each file opened through it to saw: which files a
+// target reads is known only by linting it.
+type recordingFS struct {
+	fs.FS
+	saw func(name string)
+}
+
+func (r recordingFS) Open(name string) (fs.File, error) {
+	r.saw(name)
+	return r.FS.Open(name)
 }

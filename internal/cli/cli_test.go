@@ -601,3 +601,43 @@ func TestVerbose(t *testing.T) {
 		t.Errorf("without -v: %q", quiet)
 	}
 }
+
+// TestNamedFileReadByATarget: a file that is no target (a script, Sidekiq's
+// configuration) named alone, as a pre-commit hook passes a change, lints
+// the targets of the repository that read it.
+func TestNamedFileReadByATarget(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".git/HEAD", "ref: refs/heads/main\n")
+	write(t, dir, "Dockerfile", "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD [\"bin/start\"]\n")
+	write(t, dir, "bin/start", "#!/bin/sh\nexec bundle exec sidekiq -C config/sidekiq.yml\n")
+	write(t, dir, "compose.yaml", "services:\n  worker:\n    build: .\n    stop_grace_period: 30s\n")
+	write(t, dir, "config/sidekiq.yml", ":timeout: 20\n")
+	write(t, dir, "other/Dockerfile", "FROM ruby:3.3-slim\nCMD [\"sleep\", \"infinity\"]\n")
+	cfg := filepath.Join(dir, "config/sidekiq.yml")
+	for _, args := range [][]string{{cfg}, {"--skip-unknown", cfg}} {
+		code, stdout, stderr := gracelint(t, "", args...)
+		if code != ExitClean || stdout != "" || !strings.HasPrefix(stderr, "gracelint: 1 file, no findings") {
+			t.Errorf("%v with the timeout under the grace: exit %d, %q, %q", args, code, stdout, stderr)
+		}
+	}
+	// Raised above compose's 30 s: the compose file that reads it fails.
+	write(t, dir, "config/sidekiq.yml", ":timeout: 60\n")
+	code, stdout, _ := gracelint(t, "", "--skip-unknown", cfg)
+	if code != ExitFindings || !strings.Contains(stdout, "compose.yaml:") || !strings.Contains(stdout, "GL201") || strings.Contains(stdout, "other/Dockerfile") {
+		t.Errorf("raised timeout: exit %d, %q", code, stdout)
+	}
+	// The script the image runs, without exec now.
+	write(t, dir, "bin/start", "#!/bin/sh\nbundle exec sidekiq -C config/sidekiq.yml\n")
+	code, stdout, _ = gracelint(t, "", "--skip-unknown", filepath.Join(dir, "bin/start"))
+	if code != ExitFindings || !strings.Contains(stdout, "bin/start:2:1: error:") {
+		t.Errorf("script: exit %d, %q", code, stdout)
+	}
+	// A file no target reads: skipped with --skip-unknown, an error without.
+	notes := write(t, dir, "notes.txt", "x\n")
+	if code, _, _ := gracelint(t, "", "--skip-unknown", notes); code != ExitClean {
+		t.Errorf("unread, --skip-unknown: exit %d", code)
+	}
+	if code, _, stderr := gracelint(t, "", notes); code != ExitInput || !strings.Contains(stderr, "not a kind of file gracelint reads") {
+		t.Errorf("unread: exit %d, %q", code, stderr)
+	}
+}

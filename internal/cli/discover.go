@@ -32,6 +32,10 @@ type input struct {
 	file string // as opened; empty for standard input
 	src  []byte
 	kind lint.Kind
+	// readers, when set, keeps the input only if linting it reads one of
+	// these lint-root paths: it was found looking for the targets that
+	// read a file named on the command line.
+	readers map[string]bool
 }
 
 // discover turns the command-line paths into inputs, handing each to emit
@@ -102,7 +106,10 @@ func discover(paths []string, root string, stdin io.Reader, stdinName string, cf
 					continue
 				}
 			}
-			if skipUnknown && walkKind(lint.KindInWalk(p), p, in, sk) == lint.Unknown {
+			if in.kind == lint.Unknown || skipUnknown && walkKind(lint.KindInWalk(p), p, in, sk) == lint.Unknown {
+				// No target itself: the targets that read it are linted,
+				// once the named paths are.
+				sk.unread = append(sk.unread, in)
 				continue
 			}
 			emit(in)
@@ -221,6 +228,7 @@ func (g *gitignores) ignored(path string, isDir bool) bool {
 
 // skipped lists the files a walk read and skipped with a note.
 type skipped struct {
+	unread        []input  // named files that are no target themselves
 	helm          []string // Helm templates
 	notDockerfile []string // named like Dockerfiles, but not starting as one
 }

@@ -96,6 +96,28 @@ func TestPreCommitHook(t *testing.T) {
 	if out, err := run(t, dir, "git", "commit", "-q", "-m", "fixed"); err != nil {
 		t.Fatalf("commit: %v\n%s", err, out)
 	}
+	// A compose file whose worker gets Compose's 10 s is blocked; with a
+	// stop_grace_period above Sidekiq's timeout it passes.
+	compose := "services:\n  worker:\n    build: .\n    command: [\"bundle\", \"exec\", \"sidekiq\", \"-C\", \"config/sidekiq.yml\"]\n"
+	os.MkdirAll(filepath.Join(dir, "config"), 0o755)
+	os.WriteFile(filepath.Join(dir, "config/sidekiq.yml"), []byte(":timeout: 20\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644)
+	if out, err := stageAndTry(); err == nil || !strings.Contains(out, "compose.yaml:2:3: error:") {
+		t.Fatalf("the hook let a compose worker without stop_grace_period through (%v):\n%s", err, out)
+	}
+	os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose+"    stop_grace_period: 30s\n"), 0o644)
+	if out, err := stageAndTry(); err != nil {
+		t.Fatalf("the hook blocked the fixed compose file (%v):\n%s", err, out)
+	}
+	if out, err := run(t, dir, "git", "commit", "-q", "-m", "compose"); err != nil {
+		t.Fatalf("commit: %v\n%s", err, out)
+	}
+	// A commit that only raises Sidekiq's timeout above the grace is
+	// blocked, though no target changed.
+	os.WriteFile(filepath.Join(dir, "config/sidekiq.yml"), []byte(":timeout: 60\n"), 0o644)
+	if out, err := stageAndTry(); err == nil || !strings.Contains(out, "compose.yaml:") || !strings.Contains(out, "GL201") {
+		t.Fatalf("the hook let a raised Sidekiq timeout through (%v):\n%s", err, out)
+	}
 }
 
 // snapshot commits the working tree of the checkout at root (tracked and
