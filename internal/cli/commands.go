@@ -83,7 +83,16 @@ func configCommand(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(stdout, "wrote %s\n", p)
+			_, err = fmt.Fprintf(stdout, "wrote %s; its first line names the JSON Schema editors check it with (gracelint config schema prints it)\n", p)
+			return err
+		},
+	})
+	c.AddCommand(&cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of .gracelint.yaml, for editors",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := stdout.Write(config.Schema)
 			return err
 		},
 	})

@@ -47,6 +47,9 @@ func TestConfigInitAndDiscovery(t *testing.T) {
 	if code, stdout, _ := gracelint(t, "", "config", "init"); code != ExitClean || !strings.Contains(stdout, ".gracelint.yaml") {
 		t.Fatalf("config init: exit %d, %q", code, stdout)
 	}
+	if code, stdout, _ := gracelint(t, "", "config", "schema"); code != ExitClean || !strings.Contains(stdout, `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
+		t.Errorf("config schema: exit %d, %.80q", code, stdout)
+	}
 	if code, _, stderr := gracelint(t, "", "config", "init"); code != ExitInput || !strings.Contains(stderr, "already exists") {
 		t.Errorf("a second config init: exit %d, %q", code, stderr)
 	}

@@ -4,6 +4,7 @@
 package config
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -373,7 +374,8 @@ func (c *Config) OptionsFor(file string) lint.Options {
 }
 
 // Template is what gracelint config init writes: every key, commented.
-const Template = `# gracelint configuration (https://github.com/gracelint/gracelint).
+const Template = `# yaml-language-server: $schema=` + SchemaURL + `
+# gracelint configuration (https://github.com/gracelint/gracelint).
 # Every key is optional; these are the defaults.
 
 # Exit 1 on findings at or above this severity: error, warning, info or none.
@@ -398,8 +400,8 @@ overrides:
 # Images gracelint cannot know. shell: the /bin/sh of a private base image
 # (dash, bash, ash or none; unknown images are taken to have dash).
 # dockerfile: the Dockerfile that builds an image, relative to the lint
-# root, for ECS containers that leave their command to the image (without
-# it, the only Dockerfile of the lint root is used, if there is one).
+# root, for containers that run the image's own command (without it, an
+# image is linked only to a Dockerfile that a build of the run tags it with).
 images:
   # "registry.example.com/base/ruby*":
   #   shell: ash
@@ -416,6 +418,15 @@ sidekiq:
 
 // ErrExists is returned by Init when the file is already there.
 var ErrExists = errors.New("already exists")
+
+// Schema is the JSON Schema of the configuration file, for editors; the
+// template names it in a yaml-language-server comment.
+//
+//go:embed schema.json
+var Schema []byte
+
+// SchemaURL is where the schema is published.
+const SchemaURL = "https://raw.githubusercontent.com/gracelint/gracelint/main/internal/config/schema.json"
 
 // Init writes Template to dir/.gracelint.yaml unless a file is there.
 func Init(dir string) (string, error) {
