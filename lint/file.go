@@ -687,6 +687,7 @@ func (l *Linter) check(f *File, dir, name string) []Finding {
 			r.Check(&Pass{File: f, Options: &l.Options, linter: l, rule: r, findings: &findings})
 		}
 	}
+	l.withPaths(f, findings)
 	return findings
 }
 

@@ -115,6 +115,12 @@ func toTemplate(f *Finding, name string, origins []helm.Origin, tmpl *source.Lin
 			f.Related[i].Span = move(f.Related[i].Span)
 		}
 	}
+	f.Path = slices.Clone(f.Path) // the hops are shared by the container's findings
+	for i := range f.Path {
+		if f.Path[i].File == name {
+			f.Path[i].Span = move(f.Path[i].Span)
+		}
+	}
 }
 
 // templateOffset is the offset in the template of a position in its

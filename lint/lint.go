@@ -88,6 +88,10 @@ type Finding struct {
 	// Related are other places that make the finding, such as the line of a
 	// configuration file that sets a timeout.
 	Related []Related
+	// Path is the process tree of the container the finding is about, from
+	// what starts it to the worker and its stop timeout; nil where the
+	// finding is about no container.
+	Path []Hop
 }
 
 // Related is a place in some file that bears on a finding.

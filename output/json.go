@@ -30,6 +30,13 @@ type jsonFinding struct {
 	Suggestion string        `json:"suggestion"`
 	Fix        *jsonFix      `json:"fix"`
 	Related    []jsonRelated `json:"related,omitempty"`
+	Path       []jsonHop     `json:"path,omitempty"`
+}
+
+type jsonHop struct {
+	File string `json:"file"`
+	jsonRange
+	Role string `json:"role"`
 }
 
 type jsonRelated struct {
@@ -73,6 +80,9 @@ func JSON(w io.Writer, r *Report) error {
 		}
 		for _, r := range f.Related {
 			jf.Related = append(jf.Related, jsonRelated{File: r.File, jsonRange: rangeOf(r.Span), Message: r.Message})
+		}
+		for _, h := range f.Path {
+			jf.Path = append(jf.Path, jsonHop{File: h.File, jsonRange: rangeOf(h.Span), Role: h.Role})
 		}
 		if f.Fix != nil {
 			jf.Fix = &jsonFix{Description: f.Fix.Description, Safe: f.Fix.Safe, Edits: []jsonEdit{}}

@@ -82,7 +82,22 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
+	CodeFlows           []sarifCodeFlow   `json:"codeFlows,omitempty"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
+}
+
+// sarifCodeFlow is the process tree of the container a result is about,
+// as one thread of locations: code scanning shows it across files.
+type sarifCodeFlow struct {
+	ThreadFlows []sarifThreadFlow `json:"threadFlows"`
+}
+
+type sarifThreadFlow struct {
+	Locations []sarifThreadFlowLocation `json:"locations"`
+}
+
+type sarifThreadFlowLocation struct {
+	Location sarifLocation `json:"location"`
 }
 
 type sarifLocation struct {
@@ -194,6 +209,21 @@ func SARIF(w io.Writer, r *Report) error {
 			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id,
 				PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(rel.File), Region: r.region(rel.File, rel.Span)},
 				Message:          &sarifText{Text: rel.Message}})
+		}
+		if len(f.Path) > 0 {
+			var flow sarifThreadFlow
+			for _, h := range f.Path {
+				flow.Locations = append(flow.Locations, sarifThreadFlowLocation{Location: sarifLocation{
+					PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(h.File), Region: r.region(h.File, h.Span)},
+					Message:          &sarifText{Text: h.Role}}})
+				if h.File != f.File {
+					id := len(res.RelatedLocations) + 1
+					res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id,
+						PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(h.File), Region: r.region(h.File, h.Span)},
+						Message:          &sarifText{Text: h.Role}})
+				}
+			}
+			res.CodeFlows = []sarifCodeFlow{{ThreadFlows: []sarifThreadFlow{flow}}}
 		}
 		if f.Fix != nil {
 			change := sarifArtifactChange{ArtifactLocation: r.artifact(f.File)}

@@ -63,6 +63,13 @@ func Text(w, errw io.Writer, r *Report, color Color) error {
 		for _, rel := range f.Related {
 			fmt.Fprintf(bw, "  = note: %s:%d:%d: %s\n", Clean(rel.File), rel.Span.Start.Line, rel.Span.Start.Col, Clean(rel.Message))
 		}
+		for i, h := range f.Path {
+			lead := "  = path: "
+			if i > 0 {
+				lead = "       -> "
+			}
+			fmt.Fprintf(bw, "%s%s (%s:%d)\n", lead, Clean(h.Role), Clean(h.File), h.Span.Start.Line)
+		}
 		if f.Fix != nil {
 			how := "--fix"
 			if !f.Fix.Safe {
