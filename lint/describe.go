@@ -70,8 +70,48 @@ func (t *Target) Describe() []string {
 			sig = st.Signal
 		}
 		out = append(out, fmt.Sprintf("  stop: %s sends %s, then SIGKILL; %s", st.Platform, sig, how))
+		if !st.Unknown {
+			out = append(out, "  timeline: "+t.timeline(sig))
+		}
 	}
 	return out
+}
+
+// timeline is the stop as the platform's and the worker's clocks see it:
+// when the signal goes to PID 1, when the worker's own drain would end,
+// and when SIGKILL comes. Who passes the signal on is what the findings
+// say.
+func (t *Target) timeline(sig string) string {
+	st := t.Stop
+	var steps []string
+	start := 0
+	if st.PreStop > 0 {
+		steps = append(steps, fmt.Sprintf("t=0 the preStop hook runs for %d s", st.PreStop))
+		start = st.PreStop
+	}
+	pid1 := "PID 1"
+	if c := t.Chain; c != nil && len(c.Argv) > 0 {
+		pid1 = "PID 1 (" + c.Argv[0].Value + ")"
+		if c.Init != nil && c.Init.Platform != "" {
+			pid1 = "PID 1 (" + c.Init.Name + ")"
+		}
+	}
+	steps = append(steps, fmt.Sprintf("t=%d s %s to %s", start, sig, pid1))
+	if c := t.Chain; c != nil && c.Worker != nil {
+		w := c.Worker
+		drain, known := w.Spec.DefaultTimeout, !w.Spec.Unbounded
+		if w.TimeoutSet {
+			drain, known = w.Timeout, w.TimeoutKnown
+		}
+		switch {
+		case known && drain > 0:
+			steps = append(steps, fmt.Sprintf("t=%d s %s's drain ends, if it got the signal", start+drain, w.Name))
+		case !known && w.Spec.Unbounded && !w.TimeoutSet:
+			steps = append(steps, w.Name+" drains without a bound")
+		}
+	}
+	steps = append(steps, fmt.Sprintf("t=%d s SIGKILL to every process left", st.Seconds))
+	return strings.Join(steps, "; ")
 }
 
 // words renders at most n words of an argv.

@@ -64,7 +64,9 @@ const (
 )
 
 type options struct {
-	verbose   bool
+	verbose bool
+	// explainTo is where -v writes; stderr when nil (trace: stdout).
+	explainTo io.Writer
 	formats   []string
 	outputs   []string
 	failLevel string
@@ -113,7 +115,22 @@ to "."; "-" reads standard input.`,
 			return err
 		},
 	}
-	cmd.AddCommand(rulesCommand(stdout), explainCommand(stdout), configCommand(stdout), versionCommand(stdout))
+	topt := options{verbose: true, explainTo: stdout, failLevel: "warning"}
+	trace := &cobra.Command{
+		Use:   "trace [PATH...]",
+		Short: "Print each container's process tree and stop timeline, clean ones too, then the findings (a file named trace is linted as ./trace)",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, paths []string) error {
+			c, err := run(topt, paths, stdin, stdout, stderr)
+			code = c
+			return err
+		},
+	}
+	tf := trace.Flags()
+	tf.StringVar(&topt.config, "config", "", "the configuration file (default: .gracelint.yaml found from the current directory up to the lint root)")
+	tf.StringVar(&topt.root, "root", "", "the lint root: files outside it are never read (default: the repository of the paths named)")
+	tf.StringVar(&topt.color, "color", "auto", "color: auto, always or never")
+	cmd.AddCommand(rulesCommand(stdout), explainCommand(stdout), configCommand(stdout), versionCommand(stdout), trace)
 	f := cmd.Flags()
 	f.StringArrayVarP(&opt.formats, "format", "f", nil, "output format: "+strings.Join(output.Formats, ", ")+" (default text; repeat for several)")
 	f.StringArrayVarP(&opt.outputs, "output", "o", nil, `file for the format in the same position ("-": standard output, the default)`)
@@ -269,8 +286,12 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		if r.err != nil {
 			return ExitInternal, r.err
 		}
+		explainTo := stderr
+		if opt.explainTo != nil {
+			explainTo = opt.explainTo
+		}
 		for _, line := range r.explain {
-			fmt.Fprintln(stderr, output.Clean(line))
+			fmt.Fprintln(explainTo, output.Clean(line))
 		}
 		src := in.src
 		if r.fixed != nil && !bytes.Equal(r.fixed, in.src) {

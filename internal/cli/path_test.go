@@ -102,3 +102,25 @@ func TestPathAcrossFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestTrace: gracelint trace prints each container's tree and stop
+// timeline, then the findings, on stdout (golden).
+func TestTrace(t *testing.T) {
+	code, stdout, stderr := gracelint(t, "", "trace", "--config", "testdata/trace/gracelint.yaml", "testdata/trace/worker.json", "testdata/trace/Dockerfile")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	const golden = "testdata/trace.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Errorf("trace differs from %s (go test ./internal/cli -update rewrites it):\n%s", golden, stdout)
+	}
+}
