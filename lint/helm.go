@@ -75,6 +75,12 @@ func (l *Linter) runHelm(name string, src []byte) ([]Finding, []*InputError) {
 		}
 		seen++
 	}
+	if seen == 0 {
+		if why, ok := r.failed[inChart]; ok {
+			errs = append(errs, &InputError{File: name, Skipped: true,
+				Msg: "the chart " + l.display(chart) + " does not render this template with the values beside it (" + why + "): " + renderNote})
+		}
+	}
 	return l.finish(tmpl, kept, others), errs
 }
 
@@ -170,6 +176,9 @@ func (l *Linter) chartOf(rel string) (chart, inChart string, ok bool) {
 type rendered struct {
 	renders []map[string][]byte
 	err     string
+	// failed says why a template rendered with no set of values, by its
+	// path in the chart.
+	failed map[string]string
 }
 
 // chart renders the chart at dir of the lint root with each set of values
@@ -199,8 +208,14 @@ func renderChart(l *Linter, dir string) *rendered {
 		return &rendered{err: "it is larger than gracelint reads"}
 	}
 	r := &rendered{}
+	r.failed = map[string]string{}
 	for _, overlay := range append([][]byte{nil}, l.valuesFiles(dir)...) {
-		out, err := helm.Render(files, overlay)
+		out, failed, err := helm.Render(files, overlay)
+		for name, err := range failed {
+			if _, ok := r.failed[name]; !ok {
+				r.failed[name] = shortError(err)
+			}
+		}
 		if err != nil {
 			if r.err == "" {
 				r.err = shortError(err)

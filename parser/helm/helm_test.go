@@ -28,7 +28,7 @@ func TestRender(t *testing.T) {
 		"templates/ignored.yaml", "name: x\n",
 		".helmignore", "templates/ignored.yaml\n",
 	)
-	out, err := Render(chart, nil)
+	out, _, err := Render(chart, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,15 +41,21 @@ func TestRender(t *testing.T) {
 		}
 	}
 	// An overlay goes on top of values.yaml, as helm template -f does.
-	out, err = Render(chart, []byte("worker:\n  enabled: false\n"))
+	out, _, err = Render(chart, []byte("worker:\n  enabled: false\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.TrimSpace(string(out["templates/worker.yaml"])); got != "" {
 		t.Errorf("with the overlay, worker.yaml = %q", got)
 	}
+	// A template that fails makes no manifest and says why; the others
+	// render.
+	out, failed, err := Render(append(chart, File{"templates/needs.yaml", []byte(`{{ required "set db" .Values.db }}`)}), nil)
+	if err != nil || len(out["templates/worker.yaml"]) == 0 || failed["templates/needs.yaml"] == nil || !strings.Contains(failed["templates/needs.yaml"].Error(), "set db") {
+		t.Errorf("one template fails: %v %q %v", err, out, failed)
+	}
 	// A value the chart requires and does not give fails the render.
-	if _, err := Render(files("templates/x.yaml", `{{ required "set image" .Values.image }}`), nil); err == nil || !strings.Contains(err.Error(), "set image") {
+	if _, _, err := Render(files("templates/x.yaml", `{{ required "set image" .Values.image }}`), nil); err == nil || !strings.Contains(err.Error(), "set image") {
 		t.Errorf("required: %v", err)
 	}
 }
@@ -76,7 +82,7 @@ func TestRenderOffline(t *testing.T) {
 		"values.schema.json", `{"$ref": "`+url+`/schema.json"}`,
 		"templates/x.yaml", `lookup: {{ lookup "v1" "Secret" "default" "db" }}`+"\n"+`host: "{{ getHostByName "`+ln.Addr().(*net.TCPAddr).IP.String()+`" }}"`+"\n",
 	)
-	out, err := Render(chart, nil)
+	out, _, err := Render(chart, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +106,12 @@ func TestBoundedFunctions(t *testing.T) {
 		`{{ repeat 1000000000 "x" }}`,
 		`{{ define "x" }}{{ range 1000000000 }}x{{ end }}{{ end }}{{ include "x" . }}`,
 	} {
-		_, err := Render(files("templates/x.yaml", tmpl), nil)
+		_, _, err := Render(files("templates/x.yaml", tmpl), nil)
 		if !errors.Is(err, errTooMany) && (err == nil || !strings.Contains(err.Error(), errTooMany.Error())) {
 			t.Errorf("%s: %v", tmpl, err)
 		}
 	}
-	out, err := Render(files("templates/x.yaml", `{{ until 3 }} {{ seq 3 }} {{ repeat 2 "ab" }} {{ untilStep 0 6 2 }}`), nil)
+	out, _, err := Render(files("templates/x.yaml", `{{ until 3 }} {{ seq 3 }} {{ repeat 2 "ab" }} {{ untilStep 0 6 2 }}`), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +194,7 @@ func FuzzOrigins(f *testing.F) {
 func TestRenderTimeout(t *testing.T) {
 	defer func(d time.Duration) { renderTimeout = d }(renderTimeout)
 	renderTimeout = 100 * time.Millisecond
-	_, err := Render(files("templates/x.yaml", `{{ range 90000 }}{{ range 90000 }}{{ end }}{{ end }}`), nil)
+	_, _, err := Render(files("templates/x.yaml", `{{ range 90000 }}{{ range 90000 }}{{ end }}{{ end }}`), nil)
 	if err == nil || !strings.Contains(err.Error(), "longer than") {
 		t.Errorf("got %v", err)
 	}
