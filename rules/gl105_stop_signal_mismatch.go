@@ -50,10 +50,7 @@ func checkStopSignalMismatch(p *lint.Pass) {
 		if catalog.NormalizeSignal(sig) == spec.Graceful || strings.Contains(sig, "$") {
 			continue // right, or set from a build argument gracelint cannot see
 		}
-		how := "at once"
-		if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
-			how = "without its graceful shutdown"
-		}
+		how := stopsHow(spec, sig)
 		where := "the image sets no STOPSIGNAL, so docker stop and ECS send SIGTERM"
 		// Point at the instruction that starts the worker.
 		at := t.Anchor
@@ -107,10 +104,7 @@ func checkComposeStopSignal(p *lint.Pass, t *lint.Target) {
 	if catalog.NormalizeSignal(sig) == spec.Graceful {
 		return
 	}
-	how := "at once"
-	if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
-		how = "without its graceful shutdown"
-	}
+	how := stopsHow(spec, sig)
 	msg := fmt.Sprintf("%s stops gracefully on %s, but %s: at the next deploy %s stops %s, and %s",
 		spec.Name, spec.Graceful, where, spec.Name, how, lostWork(c.Worker))
 	var fix *lint.Fix
@@ -138,10 +132,7 @@ func checkK8sStopSignal(p *lint.Pass, t *lint.Target) {
 	if !ok || catalog.NormalizeSignal(sig) == spec.Graceful {
 		return
 	}
-	how := "at once"
-	if !slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
-		how = "without its graceful shutdown"
-	}
+	how := stopsHow(spec, sig)
 	msg := fmt.Sprintf("%s stops gracefully on %s, but Kubernetes stops a container with its image's STOPSIGNAL and %s: at the next deploy %s stops %s, and %s",
 		spec.Name, spec.Graceful, says, spec.Name, how, lostWork(c.Worker))
 	suggestion := fmt.Sprintf("a preStop hook that sends %s to %s, or an image with STOPSIGNAL %s", spec.Graceful, spec.Name, spec.Graceful)
@@ -238,4 +229,13 @@ func checkManagedStopSignal(p *lint.Pass, c *chain.Chain) {
 		p.Add(lint.Finding{File: proc.AnchorFile, Span: proc.Anchor, Message: msg, Suggestion: suggestion,
 			Related: []lint.Related{{File: proc.File.Name, Span: proc.Span, Message: fmt.Sprintf("%s runs %s", proc.Name, w.Name)}}})
 	}
+}
+
+// stopsHow says how a program stops on sig: at once where it is one of its
+// fast-shutdown signals, else without its graceful shutdown.
+func stopsHow(spec *catalog.Program, sig string) string {
+	if slices.Contains(spec.Fast, catalog.NormalizeSignal(sig)) {
+		return "at once"
+	}
+	return "without its graceful shutdown"
 }

@@ -381,19 +381,7 @@ func TestGolden(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			_, stdout, _ := gracelint(t, "", "--format", format, "../../fixtures")
-			golden := filepath.Join("testdata", "fixtures."+format+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stdout != string(want) {
-				t.Errorf("output differs from %s (go test ./internal/cli -update rewrites it)\n%s", golden, stdout)
-			}
+			checkGolden(t, filepath.Join("testdata", "fixtures."+format+".golden"), stdout)
 		})
 	}
 }
@@ -639,5 +627,22 @@ func TestNamedFileReadByATarget(t *testing.T) {
 	}
 	if code, _, stderr := gracelint(t, "", notes); code != ExitInput || !strings.Contains(stderr, "not a kind of file gracelint reads") {
 		t.Errorf("unread: exit %d, %q", code, stderr)
+	}
+}
+
+// checkGolden compares got with the golden file, which -update rewrites.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./internal/cli -update rewrites it)\n%s", golden, got)
 	}
 }

@@ -110,17 +110,5 @@ func TestTrace(t *testing.T) {
 	if code != ExitFindings {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	const golden = "testdata/trace.golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stdout != string(want) {
-		t.Errorf("trace differs from %s (go test ./internal/cli -update rewrites it):\n%s", golden, stdout)
-	}
+	checkGolden(t, "testdata/trace.golden", stdout)
 }

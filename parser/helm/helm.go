@@ -87,15 +87,15 @@ func renderFiles(files []File, overlay []byte) (map[string][]byte, map[string]er
 	}
 	meta, ok := byName["Chart.yaml"]
 	if !ok {
-		return nil, nil, errors.New("no Chart.yaml")
+		return nil, nil, errors.New("the chart has no Chart.yaml")
 	}
 	var chart map[string]any
 	if err := yaml.Unmarshal(meta, &chart); err != nil {
-		return nil, nil, fmt.Errorf("Chart.yaml: %w", err)
+		return nil, nil, fmt.Errorf("the chart's Chart.yaml: %w", err)
 	}
 	name, _ := chart["name"].(string)
 	if name == "" {
-		return nil, nil, errors.New("Chart.yaml: no name")
+		return nil, nil, errors.New("the chart's Chart.yaml gives no name")
 	}
 	values, err := readValues(byName["values.yaml"])
 	if err != nil {
@@ -206,59 +206,28 @@ func functions() template.FuncMap {
 	delete(f, "env")
 	delete(f, "expandenv")
 	maps.Copy(f, bounded())
+	toYAML := func(v any) string {
+		var b bytes.Buffer
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(v); err != nil {
+			return ""
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
 	maps.Copy(f, template.FuncMap{
-		"toYaml": func(v any) string {
-			var b bytes.Buffer
-			enc := yaml.NewEncoder(&b)
-			enc.SetIndent(2)
-			if err := enc.Encode(v); err != nil {
-				return ""
-			}
-			return strings.TrimSuffix(b.String(), "\n")
-		},
-		"toYamlPretty": func(v any) string {
-			var b bytes.Buffer
-			enc := yaml.NewEncoder(&b)
-			enc.SetIndent(2)
-			if err := enc.Encode(v); err != nil {
-				return ""
-			}
-			return strings.TrimSuffix(b.String(), "\n")
-		},
-		"fromYaml": func(s string) map[string]any {
-			m := map[string]any{}
-			if err := yaml.Unmarshal([]byte(s), &m); err != nil {
-				return map[string]any{"Error": err.Error()}
-			}
-			return m
-		},
-		"fromYamlArray": func(s string) []any {
-			var a []any
-			if err := yaml.Unmarshal([]byte(s), &a); err != nil {
-				return []any{err.Error()}
-			}
-			return a
-		},
+		"toYaml":        toYAML,
+		"toYamlPretty":  toYAML,
+		"fromYaml":      decodeMap(yaml.Unmarshal),
+		"fromYamlArray": decodeList(yaml.Unmarshal),
+		"fromJson":      decodeMap(json.Unmarshal),
+		"fromJsonArray": decodeList(json.Unmarshal),
 		"toJson": func(v any) string {
 			b, err := json.Marshal(v)
 			if err != nil {
 				return ""
 			}
 			return string(b)
-		},
-		"fromJson": func(s string) map[string]any {
-			m := map[string]any{}
-			if err := json.Unmarshal([]byte(s), &m); err != nil {
-				return map[string]any{"Error": err.Error()}
-			}
-			return m
-		},
-		"fromJsonArray": func(s string) []any {
-			var a []any
-			if err := json.Unmarshal([]byte(s), &a); err != nil {
-				return []any{err.Error()}
-			}
-			return a
 		},
 		"required": func(msg string, v any) (any, error) {
 			if v == nil || v == "" {
@@ -271,6 +240,30 @@ func functions() template.FuncMap {
 		"getHostByName": func(string) string { return "" },
 	})
 	return f
+}
+
+// decodeMap is Helm's fromYaml and fromJson: a table, or one whose Error
+// says why there is none.
+func decodeMap(unmarshal func([]byte, any) error) func(string) map[string]any {
+	return func(s string) map[string]any {
+		m := map[string]any{}
+		if err := unmarshal([]byte(s), &m); err != nil {
+			return map[string]any{"Error": err.Error()}
+		}
+		return m
+	}
+}
+
+// decodeList is Helm's fromYamlArray and fromJsonArray: a list, or one
+// holding the error.
+func decodeList(unmarshal func([]byte, any) error) func(string) []any {
+	return func(s string) []any {
+		var a []any
+		if err := unmarshal([]byte(s), &a); err != nil {
+			return []any{err.Error()}
+		}
+		return a
+	}
 }
 
 // readValues reads a values file; an empty one is no values.

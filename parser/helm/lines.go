@@ -123,8 +123,7 @@ func templateLines(src []byte) []tline {
 			}
 			k := strings.Index(line[col:], "}}")
 			if k < 0 {
-				col = len(line)
-				break
+				break // the action goes on to the next line
 			}
 			inAction = false
 			col += k + 2
