@@ -93,7 +93,7 @@ func (l *Linter) path(f *File, t *Target) []Hop {
 		}
 	}
 	for _, a := range t.Arrays {
-		add(f.Path, a.Span, a.Name+" "+strings.Join(a.Values, " "))
+		add(f.Path, a.Span, a.Name+" "+short(strings.Join(a.Values, " ")))
 	}
 	if c != nil {
 		for _, s := range c.Scripts {
@@ -106,7 +106,7 @@ func (l *Linter) path(f *File, t *Target) []Hop {
 				how = "with exec"
 			}
 			lines := source.NewLines(s.File.Src)
-			add(s.File.Name, lines.Span(m.Start, m.End), fmt.Sprintf("%s runs %s %s", path.Base(s.File.Name), m.String(), how))
+			add(s.File.Name, lines.Span(m.Start, m.End), fmt.Sprintf("%s runs %s %s", path.Base(s.File.Name), short(m.String()), how))
 		}
 		if w := c.Worker; w != nil && len(w.Argv) > 0 {
 			add(fileOf(w.Argv[0]), w.Argv[0].Span, "main process: "+w.Name)
@@ -126,4 +126,13 @@ func (l *Linter) path(f *File, t *Target) []Hop {
 // within tells a span inside another.
 func within(in, out source.Span) bool {
 	return in.Start.Offset >= out.Start.Offset && in.End.Offset <= out.End.Offset
+}
+
+// short keeps a role readable, and a report of many findings small: a
+// command is shown by its first 80 bytes.
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
 }
