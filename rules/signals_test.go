@@ -277,10 +277,27 @@ func runAsPID1(dir string, argv []string) (bool, error) {
 	if err := syscall.Kill(pid1, syscall.SIGTERM); err != nil {
 		return false, err
 	}
-	time.Sleep((drainSeconds + 2) * time.Second)
-	syscall.Kill(pid1, syscall.SIGKILL) // the orchestrator's SIGKILL at the stop timeout
-	b, _ := os.ReadFile(state)
-	return strings.TrimSpace(string(b)) == "drained", nil
+	// The stop timeout is the drain and 3 s more: slack for a loaded
+	// machine (CI runs these beside other packages), still short of the 5 s
+	// a script's foreground sleep holds its trap back (trapDelayed). A
+	// drain that ends sooner ends the wait.
+	drained := func() bool {
+		b, _ := os.ReadFile(state)
+		return strings.TrimSpace(string(b)) == "drained"
+	}
+	deadline := time.After((drainSeconds + 3) * time.Second)
+	for !drained() {
+		select {
+		case <-exited:
+			return drained(), nil // PID 1 is gone, and the namespace with it
+		case <-deadline:
+			syscall.Kill(pid1, syscall.SIGKILL) // the orchestrator's SIGKILL at the stop timeout
+			return drained(), nil
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	syscall.Kill(pid1, syscall.SIGKILL)
+	return true, nil
 }
 
 // childOf returns the process unshare forked to be PID 1.
