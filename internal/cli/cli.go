@@ -100,8 +100,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		Use:   "gracelint [flags] [PATH...]",
 		Short: "Find container configurations that make workers lose jobs when stopped",
 		Long: `gracelint reads Dockerfiles, ECS task definitions, Compose, Kubernetes,
-CloudFormation, Terraform, Copilot, Kamal, fly.io, Render, systemd and
-Procfiles, and reports the process chains that keep SIGTERM from reaching a
+Helm charts, CloudFormation, Terraform, Copilot, Kamal, fly.io, Render,
+systemd and Procfiles, and reports the process chains that keep SIGTERM from reaching a
 worker, and stop timeouts shorter than the worker's shutdown. PATH defaults
 to "."; "-" reads standard input.`,
 		Version:       Version,
