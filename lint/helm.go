@@ -209,7 +209,7 @@ func renderChart(l *Linter, dir string) *rendered {
 	}
 	r := &rendered{}
 	r.failed = map[string]string{}
-	for _, overlay := range append([][]byte{nil}, l.valuesFiles(dir)...) {
+	for _, overlay := range append([][]byte{nil}, l.valuesFiles(dir, files)...) {
 		out, failed, err := helm.Render(files, overlay)
 		for name, err := range failed {
 			if _, ok := r.failed[name]; !ok {
@@ -269,45 +269,32 @@ func (l *Linter) chartFiles(dir string) ([]helm.File, bool) {
 	return files, err == nil
 }
 
-// valuesFiles reads the values files kept with the chart at dir: YAML
-// files named like values files (values-production.yaml, prod.values.yaml)
-// or in a directory named so (public-values/dev.yaml), in the chart's
-// directory but outside its templates and charts, and in the directory
-// above it.
-func (l *Linter) valuesFiles(dir string) [][]byte {
+// valuesFiles returns the values files kept with the chart at dir, whose
+// files are chart: YAML files named like values files
+// (values-production.yaml, prod.values.yaml) or in a directory named so
+// (public-values/dev.yaml), in the chart's directory but outside its
+// templates and charts, then those in the directory above it, which is
+// read here.
+func (l *Linter) valuesFiles(dir string, chart []helm.File) [][]byte {
 	var out [][]byte
-	add := func(p string) {
-		if len(out) < maxOverlays {
-			if src, ok := l.readRoot(p); ok {
-				out = append(out, src)
-			}
-		}
-	}
 	valuesName := func(p string) bool {
 		ext := path.Ext(p)
 		return (ext == ".yaml" || ext == ".yml") && strings.Contains(strings.ToLower(p), "values")
 	}
-	_ = fs.WalkDir(l.FS, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+	for _, f := range chart {
+		if len(out) < maxOverlays && f.Name != "values.yaml" && valuesName(f.Name) &&
+			!strings.HasPrefix(f.Name, "templates/") && !strings.HasPrefix(f.Name, "charts/") {
+			out = append(out, f.Data)
 		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		if d.IsDir() {
-			if p != dir && (rel == "templates" || rel == "charts" || d.Name() == ".git") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && rel != "values.yaml" && valuesName(rel) {
-			add(p)
-		}
-		return nil
-	})
+	}
 	if parent := path.Dir(dir); parent != dir {
 		entries, _ := fs.ReadDir(l.FS, parent)
 		for _, e := range entries {
-			if e.Type().IsRegular() && valuesName(e.Name()) {
-				add(path.Join(parent, e.Name()))
+			if len(out) == maxOverlays || !e.Type().IsRegular() || !valuesName(e.Name()) {
+				continue
+			}
+			if src, ok := l.readRoot(path.Join(parent, e.Name())); ok {
+				out = append(out, src)
 			}
 		}
 	}

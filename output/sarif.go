@@ -213,14 +213,13 @@ func SARIF(w io.Writer, r *Report) error {
 		if len(f.Path) > 0 {
 			var flow sarifThreadFlow
 			for _, h := range f.Path {
-				flow.Locations = append(flow.Locations, sarifThreadFlowLocation{Location: sarifLocation{
-					PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(h.File), Region: r.region(h.File, h.Span)},
-					Message:          &sarifText{Text: h.Role}}})
+				loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(h.File), Region: r.region(h.File, h.Span)},
+					Message: &sarifText{Text: h.Role}}
+				flow.Locations = append(flow.Locations, sarifThreadFlowLocation{Location: loc})
 				if h.File != f.File {
 					id := len(res.RelatedLocations) + 1
-					res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id,
-						PhysicalLocation: sarifPhysical{ArtifactLocation: r.artifact(h.File), Region: r.region(h.File, h.Span)},
-						Message:          &sarifText{Text: h.Role}})
+					loc.ID = &id
+					res.RelatedLocations = append(res.RelatedLocations, loc)
 				}
 			}
 			res.CodeFlows = []sarifCodeFlow{{ThreadFlows: []sarifThreadFlow{flow}}}
