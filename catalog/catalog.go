@@ -109,6 +109,24 @@ type Program struct {
 	Source           string   `yaml:"source"`
 }
 
+// Framework is a worker library an app's own code runs (Temporal's
+// Worker): the command names the app's module, and the module says how
+// long the library lets running work finish after shutdown starts. The
+// libraries install no signal handler: the app must start the shutdown on
+// SIGTERM.
+type Framework struct {
+	Name     string `yaml:"name"`
+	Language string `yaml:"language"` // "python"
+	// Import is the package a module that uses the library imports.
+	Import string `yaml:"import"`
+	// Call and Setting are the constructor and its keyword argument that
+	// set the drain, as a timedelta.
+	Call    string `yaml:"call"`
+	Setting string `yaml:"setting"`
+	Lost    string `yaml:"lost"`
+	Source  string `yaml:"source"`
+}
+
 // Packaged is a configuration file a distribution package installs.
 type Packaged struct {
 	Path string `yaml:"path"`
@@ -173,6 +191,9 @@ func (p *Program) Daemonizes(args []string) bool {
 // data is compiled in (catalog_data.go, which go test ./catalog -update
 // writes from the YAML), so that no run pays for parsing it.
 var Programs = pointers(programs)
+
+// Frameworks are the worker libraries of programs.yaml.
+var Frameworks = pointers(frameworks)
 
 // pointers returns a pointer to each element of s, in order.
 func pointers[T any](s []T) []*T {

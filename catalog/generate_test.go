@@ -20,10 +20,15 @@ var update = flag.Bool("update", false, "rewrite catalog_data.go from programs.y
 // images.yaml say, entry for entry, and that every entry is valid. With
 // -update it rewrites catalog_data.go.
 func TestCatalogData(t *testing.T) {
-	progs, imgs := loadYAML(t)
+	progs, fws, imgs := loadYAML(t)
 	for _, p := range progs {
 		if err := p.validate(); err != nil {
 			t.Errorf("programs.yaml: %s: %v", p.Name, err)
+		}
+	}
+	for _, fw := range fws {
+		if fw.Name == "" || fw.Language != "python" || fw.Import == "" || fw.Call == "" || fw.Setting == "" || fw.Lost == "" || fw.Source == "" {
+			t.Errorf("programs.yaml: framework %q needs a name, language python, import, call, setting, lost and source", fw.Name)
 		}
 	}
 	for _, img := range imgs {
@@ -36,6 +41,11 @@ func TestCatalogData(t *testing.T) {
 	b.WriteString("var programs = []Program{\n")
 	for _, p := range progs {
 		literal(&b, reflect.ValueOf(*p))
+		b.WriteString(",\n")
+	}
+	b.WriteString("}\n\nvar frameworks = []Framework{\n")
+	for _, fw := range fws {
+		literal(&b, reflect.ValueOf(*fw))
 		b.WriteString(",\n")
 	}
 	b.WriteString("}\n\nvar images = []Image{\n")
@@ -60,10 +70,11 @@ func TestCatalogData(t *testing.T) {
 	}
 }
 
-func loadYAML(t *testing.T) ([]*Program, []*Image) {
+func loadYAML(t *testing.T) ([]*Program, []*Framework, []*Image) {
 	t.Helper()
 	var doc struct {
-		Programs []*Program `yaml:"programs"`
+		Programs   []*Program   `yaml:"programs"`
+		Frameworks []*Framework `yaml:"frameworks"`
 	}
 	var imgs []*Image
 	for _, f := range []struct {
@@ -80,7 +91,7 @@ func loadYAML(t *testing.T) ([]*Program, []*Image) {
 			t.Fatalf("%s: %v", f.name, err)
 		}
 	}
-	return doc.Programs, imgs
+	return doc.Programs, doc.Frameworks, imgs
 }
 
 // literal writes v as a Go composite literal of this package, leaving out

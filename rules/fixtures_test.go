@@ -25,8 +25,8 @@ var update = flag.Bool("update", false, "rewrite the .want files of JSON fixture
 // every input in bad* and ok* directories there: a file read with the
 // files beside it (a Procfile with an app.json, a task-definition template
 // with the Terraform that renders it, a CDK template with its asset
-// manifest, a Compose file with ecs-cli's ecs-params.yml) is a directory
-// fixture.
+// manifest, a Compose file with ecs-cli's ecs-params.yml, a task
+// definition with the app it runs) is a directory fixture.
 func fixtures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("../fixtures/GL*/*")
@@ -42,7 +42,7 @@ func fixtures(t *testing.T) []string {
 		if !strings.HasPrefix(dir, "bad") && !strings.HasPrefix(dir, "ok") {
 			continue
 		}
-		if base := filepath.Base(p); base == "Procfile" || strings.HasSuffix(base, ".tpl") || strings.HasSuffix(base, ".template.json") || lint.KindFromName(base) == lint.Compose {
+		if base := filepath.Base(p); base == "Procfile" || base == "task-definition.json" || strings.HasSuffix(base, ".tpl") || strings.HasSuffix(base, ".template.json") || lint.KindFromName(base) == lint.Compose {
 			files = append(files, p)
 		}
 	}

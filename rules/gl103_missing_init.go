@@ -48,6 +48,8 @@ func checkMissingInit(p *lint.Pass) {
 			sev, because = lint.Info, fmt.Sprintf("%s installs no SIGTERM handler, and the kernel gives PID 1 no default signal actions, so at the next deploy the container ignores SIGTERM and is SIGKILLed after %s; it does no work, so only the wait is lost", w.Name, stopWait(t))
 		case w.Spec.OnTerm == catalog.Ignores:
 			because = fmt.Sprintf("%s installs no SIGTERM handler, and the kernel gives PID 1 no default signal actions, so at the next deploy it ignores SIGTERM and is SIGKILLed after %s %s", w.Name, stopWait(t), lost(c))
+		case w.Spec.OnTerm == catalog.App && appHandlesTerm(p, t, w):
+			continue // the app's code installs a SIGTERM handler
 		case w.Spec.OnTerm == catalog.App:
 			sev, because = lint.Info, fmt.Sprintf("%s installs no SIGTERM handler of its own, and the kernel gives PID 1 no default signal actions: unless the app handles SIGTERM, at the next deploy it is ignored and the container is SIGKILLed after %s", w.Name, stopWait(t))
 		default:

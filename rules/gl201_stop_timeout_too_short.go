@@ -76,6 +76,10 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		return
 	}
 	timeout, which, related := d.seconds, d.which, d.related
+	who := w.Name
+	if d.name != "" {
+		who = d.name
+	}
 	need := timeout + margin
 	left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
 	if left >= need {
@@ -107,12 +111,12 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 	if w.Name == "sidekiq" {
 		consequence = fmt.Sprintf("while it may still be waiting up to %d s for running jobs and then needs a few seconds to push unfinished ones back to Redis; those jobs are lost", timeout)
 	}
-	name := w.Name
+	name := who
 	if via != nil {
-		name = fmt.Sprintf("%s (%s %s, %s)", w.Name, t.Chain.Managed.Manager.Name, via.Name, fileLine(via.File.Name, via.Span))
+		name = fmt.Sprintf("%s (%s %s, %s)", who, t.Chain.Managed.Manager.Name, via.Name, fileLine(via.File.Name, via.Span))
 	}
 	msg := fmt.Sprintf("%s less than %s's %s plus %d s (%d): at the next deploy %s SIGKILLs %s %d s after %s, %s",
-		what, w.Name, which, margin, need, st.Platform, name, left, stopSignalOf(t, via), consequence)
+		what, who, which, margin, need, st.Platform, name, left, stopSignalOf(t, via), consequence)
 	want := need + st.PreStop
 	suggestion := setting(t, st.Field, st.Value(want))
 	if t.Kamal != nil && !st.Set {
@@ -123,16 +127,16 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
 	}
 	if st.Field == "" {
-		suggestion = fmt.Sprintf("lower %s's timeout to %d", w.Name, st.Seconds-margin)
+		suggestion = fmt.Sprintf("lower %s's timeout to %d", who, st.Seconds-margin)
 	}
 	if st.Max > 0 && want > st.Max {
-		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", w.Name, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
+		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", who, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
 		fix = nil
 	}
 	if t.TaskDef != nil && want > lint.FargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 		lower := lint.FargateMaxStopTimeout - margin
 		suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
-			w.Name, lower, setting(t, st.Field, st.Value(lint.FargateMaxStopTimeout)))
+			who, lower, setting(t, st.Field, st.Value(lint.FargateMaxStopTimeout)))
 		fix = nil
 		if st.Edit != nil && via == nil {
 			fix = lowerTimeoutFix(p.File, t, lower)
@@ -172,6 +176,7 @@ func fileLine(name string, span source.Span) string {
 // drain is how long a worker may drain after SIGTERM, how that is known,
 // and what is lost when it is cut short.
 type drain struct {
+	name    string // who drains, when not the worker's name: the app module a runtime runs
 	seconds int
 	which   string // "timeout of 20 s (\"-t 20\")"
 	related []lint.Related
@@ -195,6 +200,9 @@ func drainTime(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	}
 	if hz, ok := horizonDrain(p, t, w); ok {
 		return hz, true
+	}
+	if pd, ok := pythonDrain(p, t, w); ok {
+		return pd, true
 	}
 	if w.Name != "sidekiq" {
 		switch {
