@@ -6,9 +6,12 @@ import (
 	"os"
 
 	"github.com/gracelint/gracelint/internal/cli"
+	"github.com/gracelint/gracelint/internal/monitor"
 )
 
 func main() {
-	cli.TuneGC(os.Getenv)
-	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(monitor.Run(func() int {
+		cli.TuneGC(os.Getenv)
+		return cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	}, os.Stderr))
 }

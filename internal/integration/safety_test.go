@@ -12,7 +12,8 @@ import (
 )
 
 // TestCannotRunOrDial: the binary links no way to start a program
-// (os/exec) and no network client; net comes only from pflag's IP-address
+// (os/exec; os.StartProcess only in internal/monitor, which starts
+// gracelint itself: TestStartsOnlyItself) and no network client; net comes only from pflag's IP-address
 // flag types, google/uuid's interface addresses (for Sprig's uuid
 // functions), and Sprig's getHostByName, which parser/helm replaces with a
 // function that resolves nothing (TestRenderOffline there). One
@@ -95,5 +96,34 @@ func TestShellwordsOnlyParse(t *testing.T) {
 				t.Errorf("%s uses %s", f, use)
 			}
 		}
+	}
+}
+
+// TestStartsOnlyItself: the one process gracelint starts is its own
+// executable, the child internal/monitor watches for a runtime crash.
+func TestStartsOnlyItself(t *testing.T) {
+	root := repoRoot(t)
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		for _, call := range []string{"StartProcess(", "ForkExec(", "syscall.Exec(", "StartProcess,"} {
+			if !strings.Contains(string(b), call) {
+				continue
+			}
+			rel, _ := filepath.Rel(root, p)
+			if rel != filepath.Join("internal", "monitor", "monitor.go") {
+				t.Errorf("%s calls %s", rel, call)
+			}
+		}
+		return nil
+	})
+	b, err := os.ReadFile(filepath.Join(root, "internal", "monitor", "monitor.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "os.StartProcess("); n != 1 || !strings.Contains(string(b), "os.StartProcess(exe, os.Args,") || !strings.Contains(string(b), "exe, err := os.Executable()") {
+		t.Error("internal/monitor must start os.Executable() with gracelint's own arguments, once")
 	}
 }
