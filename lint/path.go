@@ -26,21 +26,32 @@ func (l *Linter) withPaths(f *File, findings []Finding) {
 	if len(findings) == 0 {
 		return
 	}
-	paths := make([][]Hop, len(f.Targets))
-	for i, t := range f.Targets {
-		paths[i] = l.path(f, t)
+	// A finding gets the path of the first target it is on: at the
+	// target's anchor, or at one of its hops. Indexed by file and line, so
+	// that a file of many containers costs time linear in their number.
+	type place struct {
+		file string
+		line int
+	}
+	first := map[place][]Hop{}
+	for _, t := range f.Targets {
+		p := l.path(f, t)
+		if len(p) <= 1 {
+			continue
+		}
+		at := []place{{f.Path, t.Anchor.Start.Line}}
+		for _, h := range p {
+			at = append(at, place{h.File, h.Span.Start.Line})
+		}
+		for _, k := range at {
+			if _, ok := first[k]; !ok {
+				first[k] = p
+			}
+		}
 	}
 	for i := range findings {
-		fd := &findings[i]
-		for j, t := range f.Targets {
-			on := fd.File == f.Path && fd.Span.Start.Line == t.Anchor.Start.Line
-			for _, h := range paths[j] {
-				on = on || h.File == fd.File && h.Span.Start.Line == fd.Span.Start.Line
-			}
-			if on && len(paths[j]) > 1 {
-				fd.Path = paths[j]
-				break
-			}
+		if p, ok := first[place{findings[i].File, findings[i].Span.Start.Line}]; ok {
+			findings[i].Path = p
 		}
 	}
 }

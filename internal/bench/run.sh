@@ -4,7 +4,9 @@
 #   wall time with one worker per CPU <= 0.75x the bare parse on one thread,
 #   one-file invocation (what a pre-commit call does) <= 20 ms,
 #   peak RSS <= 64 MiB on 40,000 files,
-#   time linear in the size of every input family (BenchmarkScaling).
+#   time linear in the size of every input family (BenchmarkScaling: a
+#   minified task definition, stages, WORKDIRs, Compose services,
+#   Kubernetes documents, ERB tags, files in a walk).
 # usage: internal/bench/run.sh   (BENCHTIME=5s to run longer)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
