@@ -300,7 +300,7 @@ func (f *File) timedelta(from, to int) Duration {
 	}
 	d.Text = strings.Join(words, "")
 	call := from
-	for call+1 < to && f.toks[call+1].text == "." {
+	for call+2 < to && f.toks[call+1].text == "." {
 		call += 2 // datetime.timedelta
 	}
 	if f.toks[call].text != "timedelta" || call+1 >= to || f.toks[call+1].text != "(" || f.closing(call+1) != to-1 {
