@@ -1,11 +1,17 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
+	"path"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/gracelint/gracelint/catalog"
 	"github.com/gracelint/gracelint/internal/chain"
+	"github.com/gracelint/gracelint/parser/shell"
 )
 
 // Describe says in a few lines what gracelint knows of the container: the
@@ -65,23 +71,41 @@ func (t *Target) Describe() []string {
 		case st.Set:
 			how = fmt.Sprintf("%s is %d s", st.Field, st.Seconds)
 		}
-		sig := "the image's STOPSIGNAL"
-		if st.Signal != "" {
-			sig = st.Signal
+		// The signal as words, and its name: an image whose signal is not
+		// known stops with SIGTERM, as the rules take it, unless a base
+		// image gracelint cannot see says otherwise.
+		sig, name := "the image's STOPSIGNAL", "SIGTERM"
+		img := t.Image
+		if img == nil {
+			img = t.Linked
+		}
+		switch {
+		case st.Signal != "":
+			sig, name = st.Signal, catalog.NormalizeSignal(st.Signal)
+		case img != nil:
+			if known, ok := img.KnownStopSignal(); ok && !strings.Contains(known, "$") {
+				name = catalog.NormalizeSignal(known)
+				sig = name + " (the image's STOPSIGNAL)"
+			}
+		case t.run != nil && t.run.image != "":
+			if _, ok := catalog.LookupImage(t.run.image); ok {
+				name = catalog.NormalizeSignal(cmp.Or(BaseStopSignal(t.run.image), "SIGTERM"))
+				sig = name + " (the image's STOPSIGNAL)"
+			}
 		}
 		out = append(out, fmt.Sprintf("  stop: %s sends %s, then SIGKILL; %s", st.Platform, sig, how))
 		if !st.Unknown {
-			out = append(out, "  timeline: "+t.timeline(sig))
+			out = append(out, "  timeline: "+t.timeline(sig, name))
 		}
 	}
 	return out
 }
 
 // timeline is the stop as the platform's and the worker's clocks see it:
-// when the signal goes to PID 1, when the worker's own drain would end,
-// and when SIGKILL comes. Who passes the signal on is what the findings
-// say.
-func (t *Target) timeline(sig string) string {
+// when the signal goes to PID 1, how it travels down the chain to the
+// worker, when the worker's drain ends and when SIGKILL comes. sig says
+// the signal in words, name is its name.
+func (t *Target) timeline(sig, name string) string {
 	st := t.Stop
 	var steps []string
 	start := 0
@@ -90,28 +114,144 @@ func (t *Target) timeline(sig string) string {
 		start = st.PreStop
 	}
 	pid1 := "PID 1"
-	if c := t.Chain; c != nil && len(c.Argv) > 0 {
+	c := t.Chain
+	if c != nil && len(c.Argv) > 0 {
 		pid1 = "PID 1 (" + c.Argv[0].Value + ")"
 		if c.Init != nil && c.Init.Platform != "" {
 			pid1 = "PID 1 (" + c.Init.Name + ")"
 		}
 	}
 	steps = append(steps, fmt.Sprintf("t=%d s %s to %s", start, sig, pid1))
-	if c := t.Chain; c != nil && c.Worker != nil {
+	reach := reachUnknown
+	if c != nil {
+		var path []string
+		path, reach = signalPath(c, name)
+		steps = append(steps, path...)
+	}
+	if reach == reachStopsAt0 {
+		return strings.Join(steps, "; ")
+	}
+	drain, known := 0, false
+	if c != nil && c.Worker != nil && reach == reachWorker {
 		w := c.Worker
-		drain, known := w.Spec.DefaultTimeout, !w.Spec.Unbounded
+		drain, known = w.Spec.DefaultTimeout, !w.Spec.Unbounded
 		if w.TimeoutSet {
 			drain, known = w.Timeout, w.TimeoutKnown
 		}
 		switch {
+		case known && drain > 0 && start+drain < st.Seconds:
+			steps = append(steps, fmt.Sprintf("t=%d s %s's drain ends", start+drain, w.Name))
 		case known && drain > 0:
-			steps = append(steps, fmt.Sprintf("t=%d s %s's drain ends, if it got the signal", start+drain, w.Name))
+			steps = append(steps, fmt.Sprintf("%s's drain would end at t=%d s", w.Name, start+drain))
 		case !known && w.Spec.Unbounded && !w.TimeoutSet:
 			steps = append(steps, w.Name+" drains without a bound")
 		}
 	}
-	steps = append(steps, fmt.Sprintf("t=%d s SIGKILL to every process left", st.Seconds))
-	return strings.Join(steps, "; ")
+	kill := fmt.Sprintf("t=%d s SIGKILL to every process left", st.Seconds)
+	if known && drain > 0 && start+drain >= st.Seconds {
+		kill += ", " + c.Worker.Name + " among them, mid-drain"
+	}
+	return strings.Join(append(steps, kill), "; ")
+}
+
+// reach says where the stop signal ends up.
+type reach int
+
+const (
+	reachUnknown  reach = iota // not known (a script gracelint cannot read)
+	reachWorker                // the worker gets it
+	reachNever                 // something ignores it: the worker waits for SIGKILL
+	reachStopsAt0              // the chain falls apart at once: the container stops, the worker with it
+)
+
+// signalPath follows the stop signal from PID 1 down the chain, as the
+// measured table has it (rules/signals_test.go, docs/pid1.md): an init
+// forwards it; a shell or script that stays as its command's parent
+// ignores it as PID 1, and under an init dies of it at once, after which
+// the init exits and the container stops; a script that traps TERM passes
+// it on. Shells and scripts that exec are replaced and take no part. sig
+// is the signal's name ("SIGTERM").
+func signalPath(c *chain.Chain, sig string) ([]string, reach) {
+	type hop struct {
+		order int
+		init  *chain.Init
+		name  string // a shell or script that stays
+		what  string // how it stays, for a script that traps TERM or waits
+		fwd   bool   // it passes the signal on (a script that traps TERM)
+	}
+	var hops []hop
+	for _, in := range c.Inits {
+		hops = append(hops, hop{order: in.Order, init: in})
+	}
+	if sh := c.Shell; sh != nil {
+		switch sh.Result.Verdict {
+		case shell.Replaces:
+		case shell.Stays:
+			hops = append(hops, hop{order: sh.Order, name: path.Base(sh.Name)})
+		default:
+			return []string{fmt.Sprintf("whether %s passes it on is not known", path.Base(sh.Name))}, reachUnknown
+		}
+	}
+	for _, s := range c.Scripts {
+		name := "a script"
+		if s.File != nil {
+			name = path.Base(s.File.Name)
+		}
+		switch {
+		case s.Parsed == nil:
+			return []string{fmt.Sprintf("whether %s passes it on is not known", name)}, reachUnknown
+		case s.Forwards:
+			hops = append(hops, hop{order: s.Order, name: name, fwd: true})
+		case s.Delay != nil:
+			hops = append(hops, hop{order: s.Order, name: name, what: "traps it, but runs its trap only when " + strconv.Quote(s.Delay.String()) + " ends"})
+		case s.Result.Verdict != shell.Replaces:
+			hops = append(hops, hop{order: s.Order, name: name})
+		}
+	}
+	sort.SliceStable(hops, func(i, j int) bool { return hops[i].order < hops[j].order })
+	worker := "the main process"
+	if c.Worker != nil {
+		worker = c.Worker.Name
+	}
+	var steps []string
+	var fwd string // the last process that passes the signal on
+	for _, h := range hops {
+		switch {
+		case h.init != nil && h.init.Group:
+			steps = append(steps, h.init.Name+" passes it to its child's process group")
+			fwd = h.init.Name
+		case h.init != nil:
+			steps = append(steps, h.init.Name+" forwards it to its child")
+			fwd = h.init.Name
+		case h.fwd:
+			steps = append(steps, h.name+" traps it and passes it on")
+			fwd = h.name
+		case h.what != "":
+			return append(steps, fmt.Sprintf("%s %s: %s gets it late, if at all", h.name, h.what, worker)), reachUnknown
+		case fwd == "":
+			return append(steps, fmt.Sprintf("%s is PID 1, does not exec and ignores it: %s never gets it", h.name, worker)), reachNever
+		default:
+			return append(steps, fmt.Sprintf("%s, which does not exec, exits at once, %s exits with it and the container stops: %s is SIGKILLed at once", h.name, fwd, worker)), reachStopsAt0
+		}
+	}
+	if c.Worker == nil {
+		return steps, reachUnknown
+	}
+	w := c.Worker
+	term := sig == "SIGTERM"
+	switch {
+	case term && w.Spec.OnTerm == catalog.Ignores && fwd == "":
+		return append(steps, w.Name+" is PID 1 with no handler and ignores it"), reachNever
+	case sig == w.Spec.Graceful || term && w.Spec.Graceful == "" && w.Spec.OnTerm == catalog.Drains:
+		steps = append(steps, w.Name+" gets it and drains")
+	case slices.Contains(w.Spec.Fast, sig) || term && w.Spec.OnTerm == catalog.Exits:
+		return append(steps, w.Name+" gets it and stops at once, its work cut"), reachStopsAt0
+	case term && w.Spec.OnTerm == catalog.Forwards:
+		steps = append(steps, w.Name+" gets it and passes it on to what it runs")
+	default:
+		steps = append(steps, w.Name+" gets it")
+	}
+	return steps, reachWorker
 }
 
 // words renders at most n words of an argv.

@@ -1,0 +1,49 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTimeline: the stop timeline follows the signal as the measured
+// table has it (docs/pid1.md): an init forwards it, a shell that does not
+// exec ignores it as PID 1 and dies of it under an init, taking the
+// container down.
+func TestTimeline(t *testing.T) {
+	tests := []struct {
+		command string
+		want    string
+	}{
+		{`["bundle", "exec", "sidekiq", "-t", "20"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (bundle); sidekiq gets it and drains; sidekiq's drain would end at t=20 s; t=10 s SIGKILL to every process left, sidekiq among them, mid-drain"},
+		{`["sh", "-c", "bundle exec sidekiq -t 5"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (sh); sh is PID 1, does not exec and ignores it: sidekiq never gets it; t=10 s SIGKILL to every process left"},
+		{`["tini", "--", "sh", "-c", "bundle exec sidekiq -t 5"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (tini); tini forwards it to its child; sh, which does not exec, exits at once, tini exits with it and the container stops: sidekiq is SIGKILLed at once"},
+		{`["tini", "-g", "--", "sh", "-c", "bundle exec sidekiq -t 5"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (tini); tini passes it to its child's process group; sh, which does not exec, exits at once, tini exits with it and the container stops: sidekiq is SIGKILLed at once"},
+		{`["tini", "--", "sh", "-c", "exec bundle exec sidekiq -t 5"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (tini); tini forwards it to its child; sidekiq gets it and drains; t=5 s sidekiq's drain ends; t=10 s SIGKILL to every process left"},
+		{`["bundle", "exec", "unicorn"]`,
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (bundle); unicorn gets it and stops at once, its work cut"},
+	}
+	for _, tt := range tests {
+		src := []byte("services:\n  w:\n    image: ruby:3.3-slim\n    command: " + tt.command + "\n")
+		var got []string
+		l := &Linter{Options: DefaultOptions(), Explain: func(_ string, _ Kind, ts []*Target) {
+			for _, tg := range ts {
+				for _, line := range tg.Describe() {
+					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "timeline: "); ok {
+						got = append(got, s)
+					}
+				}
+			}
+		}}
+		if _, errs := l.Run("compose.yaml", src, Compose); len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.command, got, tt.want)
+		}
+	}
+}
