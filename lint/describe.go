@@ -37,11 +37,7 @@ func (t *Target) Describe() []string {
 	} else {
 		out = append(out, "  runs: "+words(c.Argv, 12))
 		if len(c.Argv) > 0 {
-			pid1 := c.Argv[0].Value
-			if c.Init != nil && c.Init.Platform != "" {
-				pid1 = c.Init.Name + " (" + c.Init.Platform + ")"
-			}
-			out = append(out, "  PID 1: "+pid1)
+			out = append(out, "  PID 1: "+pid1(c))
 		}
 		for _, s := range c.Scripts {
 			if s.File != nil {
@@ -113,15 +109,12 @@ func (t *Target) timeline(sig, name string) string {
 		steps = append(steps, fmt.Sprintf("t=0 the preStop hook runs for %d s", st.PreStop))
 		start = st.PreStop
 	}
-	pid1 := "PID 1"
+	to := "PID 1"
 	c := t.Chain
 	if c != nil && len(c.Argv) > 0 {
-		pid1 = "PID 1 (" + c.Argv[0].Value + ")"
-		if c.Init != nil && c.Init.Platform != "" {
-			pid1 = "PID 1 (" + c.Init.Name + ")"
-		}
+		to = "PID 1 (" + pid1(c) + ")"
 	}
-	steps = append(steps, fmt.Sprintf("t=%d s %s to %s", start, sig, pid1))
+	steps = append(steps, fmt.Sprintf("t=%d s %s to %s", start, sig, to))
 	reach := reachUnknown
 	if c != nil {
 		var path []string
@@ -172,43 +165,10 @@ const (
 // it on. Shells and scripts that exec are replaced and take no part. sig
 // is the signal's name ("SIGTERM").
 func signalPath(c *chain.Chain, sig string) ([]string, reach) {
-	type hop struct {
-		order int
-		init  *chain.Init
-		name  string // a shell or script that stays
-		what  string // how it stays, for a script that traps TERM or waits
-		fwd   bool   // it passes the signal on (a script that traps TERM)
+	hops, unknown := stayers(c)
+	if unknown != "" {
+		return []string{fmt.Sprintf("whether %s passes it on is not known", unknown)}, reachUnknown
 	}
-	var hops []hop
-	for _, in := range c.Inits {
-		hops = append(hops, hop{order: in.Order, init: in})
-	}
-	if sh := c.Shell; sh != nil {
-		switch sh.Result.Verdict {
-		case shell.Replaces:
-		case shell.Stays:
-			hops = append(hops, hop{order: sh.Order, name: path.Base(sh.Name)})
-		default:
-			return []string{fmt.Sprintf("whether %s passes it on is not known", path.Base(sh.Name))}, reachUnknown
-		}
-	}
-	for _, s := range c.Scripts {
-		name := "a script"
-		if s.File != nil {
-			name = path.Base(s.File.Name)
-		}
-		switch {
-		case s.Parsed == nil:
-			return []string{fmt.Sprintf("whether %s passes it on is not known", name)}, reachUnknown
-		case s.Forwards:
-			hops = append(hops, hop{order: s.Order, name: name, fwd: true})
-		case s.Delay != nil:
-			hops = append(hops, hop{order: s.Order, name: name, what: "traps it, but runs its trap only when " + strconv.Quote(s.Delay.String()) + " ends"})
-		case s.Result.Verdict != shell.Replaces:
-			hops = append(hops, hop{order: s.Order, name: name})
-		}
-	}
-	sort.SliceStable(hops, func(i, j int) bool { return hops[i].order < hops[j].order })
 	worker := "the main process"
 	if c.Worker != nil {
 		worker = c.Worker.Name
@@ -252,6 +212,72 @@ func signalPath(c *chain.Chain, sig string) ([]string, reach) {
 		steps = append(steps, w.Name+" gets it")
 	}
 	return steps, reachWorker
+}
+
+// hop is a process of the chain that stays while what it runs runs: an
+// init, or a shell or script that does not exec.
+type hop struct {
+	order int
+	init  *chain.Init
+	name  string // a shell or script that stays
+	what  string // how it stays, for a script that waits before its trap
+	fwd   bool   // it passes the signal on (a script that traps TERM)
+}
+
+// stayers are the processes of the chain that stay as their command's
+// parent, in the order they start; what execs is replaced by what it runs
+// and is left out. unknown names a shell or script whose hand-over is not
+// known, "" when all are.
+func stayers(c *chain.Chain) (hops []hop, unknown string) {
+	for _, in := range c.Inits {
+		hops = append(hops, hop{order: in.Order, init: in})
+	}
+	if sh := c.Shell; sh != nil {
+		switch sh.Result.Verdict {
+		case shell.Replaces:
+		case shell.Stays:
+			hops = append(hops, hop{order: sh.Order, name: path.Base(sh.Name)})
+		default:
+			return nil, path.Base(sh.Name)
+		}
+	}
+	for _, s := range c.Scripts {
+		name := "a script"
+		if s.File != nil {
+			name = path.Base(s.File.Name)
+		}
+		switch {
+		case s.Parsed == nil:
+			return nil, name
+		case s.Forwards:
+			hops = append(hops, hop{order: s.Order, name: name, fwd: true})
+		case s.Delay != nil:
+			hops = append(hops, hop{order: s.Order, name: name, what: "traps it, but runs its trap only when " + strconv.Quote(s.Delay.String()) + " ends"})
+		case s.Result.Verdict != shell.Replaces:
+			hops = append(hops, hop{order: s.Order, name: name})
+		}
+	}
+	sort.SliceStable(hops, func(i, j int) bool { return hops[i].order < hops[j].order })
+	return hops, ""
+}
+
+// pid1 names the process that is PID 1 when the stop signal arrives: the
+// first that stays, else the program everything before it execs into.
+func pid1(c *chain.Chain) string {
+	hops, _ := stayers(c)
+	switch {
+	case len(hops) > 0 && hops[0].init != nil && hops[0].init.Platform != "":
+		return hops[0].init.Name + " (" + hops[0].init.Platform + ")"
+	case len(hops) > 0 && hops[0].init != nil:
+		return hops[0].init.Name
+	case len(hops) > 0:
+		return hops[0].name
+	case c.Worker != nil:
+		return path.Base(c.Worker.Argv[0].Value)
+	case len(c.Main) > 0:
+		return path.Base(c.Main[0].Value)
+	}
+	return c.Argv[0].Value
 }
 
 // words renders at most n words of an argv.

@@ -15,7 +15,7 @@ func TestTimeline(t *testing.T) {
 		want    string
 	}{
 		{`["bundle", "exec", "sidekiq", "-t", "20"]`,
-			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (bundle); sidekiq gets it and drains; sidekiq's drain would end at t=20 s; t=10 s SIGKILL to every process left, sidekiq among them, mid-drain"},
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (sidekiq); sidekiq gets it and drains; sidekiq's drain would end at t=20 s; t=10 s SIGKILL to every process left, sidekiq among them, mid-drain"},
 		{`["sh", "-c", "bundle exec sidekiq -t 5"]`,
 			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (sh); sh is PID 1, does not exec and ignores it: sidekiq never gets it; t=10 s SIGKILL to every process left"},
 		{`["tini", "--", "sh", "-c", "bundle exec sidekiq -t 5"]`,
@@ -25,7 +25,7 @@ func TestTimeline(t *testing.T) {
 		{`["tini", "--", "sh", "-c", "exec bundle exec sidekiq -t 5"]`,
 			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (tini); tini forwards it to its child; sidekiq gets it and drains; t=5 s sidekiq's drain ends; t=10 s SIGKILL to every process left"},
 		{`["bundle", "exec", "unicorn"]`,
-			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (bundle); unicorn gets it and stops at once, its work cut"},
+			"t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (unicorn); unicorn gets it and stops at once, its work cut"},
 	}
 	for _, tt := range tests {
 		src := []byte("services:\n  w:\n    image: ruby:3.3-slim\n    command: " + tt.command + "\n")
