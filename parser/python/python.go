@@ -8,6 +8,7 @@
 package python
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -32,7 +33,9 @@ const (
 type token struct {
 	kind       kind
 	text       string
-	start, end int // byte offsets
+	start, end int  // byte offsets
+	top        bool // it starts a line, at column 0: a module-level statement
+	first      bool // it is the first on its line: it may start a statement
 }
 
 // maxTokens bounds the tokens kept of one file; the rest is not read.
@@ -57,11 +60,11 @@ func Parse(src []byte) *File {
 				(src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E') && !strings.ContainsAny(string(src[i:j]), "xX")) {
 				j++
 			}
-			f.toks = append(f.toks, token{number, string(src[i:j]), i, j})
+			f.toks = append(f.toks, token{kind: number, text: string(src[i:j]), start: i, end: j})
 			i = j
 		case c == '"' || c == '\'':
 			j := stringEnd(src, i)
-			f.toks = append(f.toks, token{str, string(src[i:j]), i, j})
+			f.toks = append(f.toks, token{kind: str, text: string(src[i:j]), start: i, end: j})
 			i = j
 		case isLetter(c) || c == '_' || c >= utf8.RuneSelf:
 			j := i
@@ -79,11 +82,11 @@ func Parse(src []byte) *File {
 			}
 			if j < len(src) && (src[j] == '"' || src[j] == '\'') && isPrefix(string(src[i:j])) {
 				k := stringEnd(src, j)
-				f.toks = append(f.toks, token{str, string(src[i:k]), i, k})
+				f.toks = append(f.toks, token{kind: str, text: string(src[i:k]), start: i, end: k})
 				i = k
 				continue
 			}
-			f.toks = append(f.toks, token{name, string(src[i:j]), i, j})
+			f.toks = append(f.toks, token{kind: name, text: string(src[i:j]), start: i, end: j})
 			i = j
 		default:
 			j := i + 1
@@ -91,9 +94,19 @@ func Parse(src []byte) *File {
 				c == '*' && j < len(src) && src[j] == '*' || c == '-' && j < len(src) && src[j] == '>' {
 				j++
 			}
-			f.toks = append(f.toks, token{op, string(src[i:j]), i, j})
+			f.toks = append(f.toks, token{kind: op, text: string(src[i:j]), start: i, end: j})
 			i = j
 		}
+	}
+	// A token is first on its line when a line break (not a comment's
+	// text) lies between it and the token before it.
+	prev := 0
+	for i := range f.toks {
+		at := f.toks[i].start
+		nl := bytes.LastIndexByte(src[prev:at], '\n')
+		f.toks[i].first = i == 0 || nl >= 0
+		f.toks[i].top = f.toks[i].first && (at == 0 || src[at-1] == '\n')
+		prev = f.toks[i].end
 	}
 	return f
 }
@@ -285,6 +298,31 @@ func (f *File) closing(i int) int {
 	return len(f.toks)
 }
 
+// constant returns the tokens [from, to) of the value a module-level
+// statement `id = value` assigns, when that statement alone assigns id
+// (one in a branch or a function may change it at run time).
+func (f *File) constant(id string) (from, to int, ok bool) {
+	found := 0
+	for i := 0; i+2 < len(f.toks); i++ {
+		t := f.toks[i]
+		if t.kind != name || !t.first || t.text != id || f.toks[i+1].text != "=" {
+			continue
+		}
+		if found++; !t.top {
+			return 0, 0, false
+		}
+		from, to = i+2, i+2
+		for to < len(f.toks) && !f.toks[to].top {
+			if tk := f.toks[to].text; tk == "(" || tk == "[" || tk == "{" {
+				to = f.closing(to)
+			}
+			to++
+		}
+		to = min(to, len(f.toks))
+	}
+	return from, to, found == 1 && to > from
+}
+
 // timedeltaUnits are timedelta's arguments in positional order, in seconds.
 var timedeltaUnits = []struct {
 	name    string
@@ -299,6 +337,14 @@ func (f *File) timedelta(from, to int) Duration {
 		words = append(words, t.text)
 	}
 	d.Text = strings.Join(words, "")
+	if to == from+1 && f.toks[from].kind == name {
+		// A module-level constant: GRACE = timedelta(seconds=30).
+		if vf, vt, ok := f.constant(f.toks[from].text); ok {
+			v := f.timedelta(vf, vt)
+			d.Seconds, d.Known = v.Seconds, v.Known
+		}
+		return d
+	}
 	call := from
 	for call+2 < to && f.toks[call+1].text == "." {
 		call += 2 // datetime.timedelta
@@ -323,10 +369,19 @@ func (f *File) timedelta(from, to int) Duration {
 		} else {
 			unit, pos = pos, pos+1
 		}
-		if unit >= len(timedeltaUnits) || j >= to-1 || f.toks[j].kind != number {
+		if unit >= len(timedeltaUnits) || j >= to-1 {
 			return d
 		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(f.toks[j].text, "_", ""), 64)
+		lit := f.toks[j]
+		if lit.kind == name { // a module-level constant: DRAIN_SECONDS = 30
+			if vf, vt, ok := f.constant(lit.text); ok && vt == vf+1 {
+				lit = f.toks[vf]
+			}
+		}
+		if lit.kind != number {
+			return d
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(lit.text, "_", ""), 64)
 		if err != nil || v < 0 {
 			return d
 		}

@@ -63,6 +63,12 @@ func TestKeywordDurations(t *testing.T) {
 		{`Worker(c, options=dict(graceful_shutdown_timeout=timedelta(seconds=9)))`, nil, nil},
 		{`Other(c, graceful_shutdown_timeout=timedelta(seconds=9))`, nil, nil},
 		{`Worker(c, graceful_shutdown_timeout=timedelta(seconds=9)`, []int{9}, nil}, // unclosed: read to the end
+		{"GRACE = timedelta(minutes=2)\n\nasync def main():\n    Worker(c, graceful_shutdown_timeout=GRACE)\n", []int{120}, []string{"GRACE"}},
+		{"DRAIN_SECONDS = 45\nWorker(c, graceful_shutdown_timeout=timedelta(seconds=DRAIN_SECONDS))\n", []int{45}, nil},
+		{"GRACE = timedelta(\n    seconds=40,\n)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{40}, nil},
+		{"GRACE = timedelta(seconds=30)\nif DEBUG:\n    GRACE = timedelta(0)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{-1}, nil}, // changed in a branch
+		{"GRACE = timedelta(seconds=30)\nGRACE = timedelta(seconds=60)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{-1}, nil},
+		{"DRAIN = int(os.environ['DRAIN'])\nWorker(c, graceful_shutdown_timeout=timedelta(seconds=DRAIN))\n", []int{-1}, nil},
 		{`print("Worker(c, graceful_shutdown_timeout=timedelta(seconds=9))")`, nil, nil},
 	}
 	for _, tt := range tests {
