@@ -22,13 +22,7 @@ var fenceRe = regexp.MustCompile("(?ms)^ *```([a-z]*)\n(.*?)^ *```")
 // first line names in a comment ("# docker-compose.yml: ...", "//
 // templates/worker.yaml"), else its language's (dockerfile, json).
 func exampleKind(lang string, body []byte) lint.Kind {
-	first, _, _ := bytes.Cut(bytes.TrimSpace(body), []byte("\n"))
-	name := ""
-	for _, mark := range []string{"# ", "// "} {
-		if c, ok := strings.CutPrefix(string(first), mark); ok {
-			name = strings.TrimSuffix(strings.Fields(c + " x")[0], ":")
-		}
-	}
+	name, _, _ := exampleName(body)
 	switch {
 	case strings.HasPrefix(name, "templates/") || strings.Contains(name, "/templates/"):
 		return lint.Helm
@@ -45,6 +39,19 @@ func exampleKind(lang string, body []byte) lint.Kind {
 		return lint.Detect("example.yaml", body)
 	}
 	return lint.Unknown
+}
+
+// exampleName is the file a code block's first line names in a comment
+// ("# docker-compose.yml: ...", "// task-definition.json"), "" for none,
+// with that line and the rest of the block.
+func exampleName(body []byte) (name string, first, rest []byte) {
+	first, rest, _ = bytes.Cut(bytes.TrimLeft(body, " \n"), []byte("\n"))
+	for _, mark := range []string{"# ", "// "} {
+		if c, ok := strings.CutPrefix(string(first), mark); ok {
+			name = strings.TrimSuffix(strings.Fields(c + " x")[0], ":")
+		}
+	}
+	return name, first, rest
 }
 
 // TestPagesShowEveryKind: a rule's page has an example of every kind of
@@ -89,13 +96,7 @@ func TestPagesShowEveryKind(t *testing.T) {
 // template, shown in part, is left out.
 func checkExample(t *testing.T, id string, kind lint.Kind, body []byte) {
 	t.Helper()
-	first, rest, _ := bytes.Cut(bytes.TrimLeft(body, " \n"), []byte("\n"))
-	name := ""
-	for _, mark := range []string{"# ", "// "} {
-		if c, ok := strings.CutPrefix(string(first), mark); ok {
-			name = strings.TrimSuffix(strings.Fields(c + " x")[0], ":")
-		}
-	}
+	name, first, rest := exampleName(body)
 	if name == "" || kind == lint.Helm || kind == lint.Unknown || !bytes.Contains(first, []byte(id)) {
 		return
 	}
