@@ -677,7 +677,7 @@ func (l *Linter) check(f *File, dir, name string) []Finding {
 			continue
 		}
 		l.withImage(t)
-		if t.Compose != nil && t.Compose.OneShot || t.K8s != nil && t.K8s.Pod.OneShot {
+		if t.Compose != nil && t.Compose.OneShot || t.K8s != nil && t.K8s.Pod.OneShot || t.ECS != nil && t.TaskDef != nil && t.TaskDef.OneShot(t.ECS) {
 			t.Chain = nil // it runs once and exits before any deploy stops it
 		}
 	}

@@ -33,6 +33,26 @@ type Container struct {
 	Pascal bool
 }
 
+// OneShot reports whether a container of the task definition runs once:
+// another container waits for it to exit (dependsOn with condition
+// COMPLETE or SUCCESS, which ECS allows on non-essential containers only,
+// for one that "runs a script and then exits": ContainerDependency in the
+// ECS API reference). A deploy does not stop it.
+func (t *TaskDef) OneShot(c *Container) bool {
+	if c.Def.Name == nil {
+		return false
+	}
+	for _, other := range t.Def.ContainerDefinitions {
+		for _, dep := range other.DependsOn {
+			if dep.ContainerName != nil && *dep.ContainerName == *c.Def.Name &&
+				(dep.Condition == types.ContainerConditionComplete || dep.Condition == types.ContainerConditionSuccess) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Field returns the value of a container field, named as the ECS API names
 // it (stopTimeout), or nil when unset.
 func (c *Container) Field(name string) *jsonpos.Node { return c.Node.Get(Key(name, c.Pascal)) }
@@ -170,6 +190,15 @@ func parse(root *jsonpos.Node, pascal bool) (*TaskDef, []error) {
 				}
 			} else if lp.Kind != jsonpos.Null {
 				d.wrong(lp, path+".linuxParameters", "an object")
+			}
+		}
+		if deps := d.get(n, "dependsOn"); deps != nil && deps.Kind == jsonpos.Array {
+			for j, e := range deps.Elems {
+				dp := fmt.Sprintf("%s.dependsOn[%d]", path, j)
+				name, cond := d.str(e, "containerName", dp+".containerName"), d.str(e, "condition", dp+".condition")
+				if name != nil && cond != nil {
+					cd.DependsOn = append(cd.DependsOn, types.ContainerDependency{ContainerName: name, Condition: types.ContainerCondition(*cond)})
+				}
 			}
 		}
 		if env := d.get(n, "environment"); env != nil && env.Kind == jsonpos.Array {

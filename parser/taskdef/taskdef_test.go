@@ -119,3 +119,26 @@ func TestUnknownFields(t *testing.T) {
 		t.Errorf("container = %+v", c.Def)
 	}
 }
+
+// TestOneShot: a container another waits for to exit (COMPLETE, SUCCESS)
+// runs once; one it waits for to start (START, HEALTHY) keeps running.
+func TestOneShot(t *testing.T) {
+	src := `{"containerDefinitions": [
+		{"name": "migrate", "essential": false, "command": ["rake", "db:migrate"]},
+		{"name": "seed", "essential": false, "command": ["rake", "db:seed"]},
+		{"name": "proxy", "essential": false},
+		{"name": "web", "dependsOn": [
+			{"containerName": "migrate", "condition": "SUCCESS"},
+			{"containerName": "seed", "condition": "COMPLETE"},
+			{"containerName": "proxy", "condition": "START"}]}
+	]}`
+	td, errs := parseSrc(t, src)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for i, want := range []bool{true, true, false, false} {
+		if got := td.OneShot(td.Containers[i]); got != want {
+			t.Errorf("%s: one-shot %v, want %v", *td.Containers[i].Def.Name, got, want)
+		}
+	}
+}
