@@ -3,6 +3,7 @@ package lint
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -125,7 +126,9 @@ func (t *Target) timeline(sig, name string) string {
 		return strings.Join(steps, "; ")
 	}
 	drain, known := 0, false
-	if c != nil && c.Worker != nil && reach == reachWorker {
+	if m := managed(c); m != nil && reach == reachWorker {
+		steps = append(steps, m.waits(start, st.Seconds)...)
+	} else if c != nil && c.Worker != nil && reach == reachWorker {
 		w := c.Worker
 		drain, known = w.Spec.DefaultTimeout, !w.Spec.Unbounded
 		if w.TimeoutSet {
@@ -145,6 +148,41 @@ func (t *Target) timeline(sig, name string) string {
 		kill += ", " + c.Worker.Name + " among them, mid-drain"
 	}
 	return strings.Join(append(steps, kill), "; ")
+}
+
+// managed is the process manager the chain ends in, with what it runs;
+// nil for none.
+func managed(c *chain.Chain) *managedWaits {
+	if c == nil || c.Managed == nil || c.Managed.Manager != c.Worker || len(c.Managed.Processes) == 0 {
+		return nil
+	}
+	return &managedWaits{c.Managed}
+}
+
+type managedWaits struct{ *chain.Managed }
+
+// waits says when the manager gives up on each of its processes and
+// SIGKILLs it, for those it stops before the platform's SIGKILL at kill.
+func (m managedWaits) waits(start, kill int) []string {
+	var steps []string
+	byWait := map[int][]string{}
+	var unknown []string
+	for _, p := range m.Processes {
+		switch {
+		case !p.Wait.Known:
+			unknown = append(unknown, p.Name)
+		case p.Wait.Unbounded:
+		case start+p.Wait.Seconds < kill:
+			byWait[start+p.Wait.Seconds] = append(byWait[start+p.Wait.Seconds], p.Name)
+		}
+	}
+	for _, at := range slices.Sorted(maps.Keys(byWait)) {
+		steps = append(steps, fmt.Sprintf("t=%d s %s SIGKILLs %s, if still running", at, m.Manager.Name, strings.Join(byWait[at], ", ")))
+	}
+	if len(unknown) > 0 {
+		steps = append(steps, fmt.Sprintf("how long %s waits for %s is set at run time", m.Manager.Name, strings.Join(unknown, ", ")))
+	}
+	return steps
 }
 
 // reach says where the stop signal ends up.
@@ -206,6 +244,12 @@ func signalPath(c *chain.Chain, sig string) ([]string, reach) {
 		steps = append(steps, w.Name+" gets it and drains")
 	case slices.Contains(w.Spec.Fast, sig) || term && w.Spec.OnTerm == catalog.Exits:
 		return append(steps, w.Name+" gets it and stops at once, its work cut"), reachStopsAt0
+	case term && w.Spec.OnTerm == catalog.Forwards && c.Managed != nil && c.Managed.Manager == w && len(c.Managed.Processes) > 0:
+		var names []string
+		for _, p := range c.Managed.Processes {
+			names = append(names, p.Name)
+		}
+		steps = append(steps, fmt.Sprintf("%s gets it and stops its processes (%s), each with its own signal", w.Name, strings.Join(names, ", ")))
 	case term && w.Spec.OnTerm == catalog.Forwards:
 		steps = append(steps, w.Name+" gets it and passes it on to what it runs")
 	default:

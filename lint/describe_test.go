@@ -3,6 +3,7 @@ package lint
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestTimeline: the stop timeline follows the signal as the measured
@@ -45,5 +46,33 @@ func TestTimeline(t *testing.T) {
 		if len(got) != 1 || got[0] != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.command, got, tt.want)
 		}
+	}
+}
+
+// TestTimelineManager: a process manager's own wait comes before the
+// platform's SIGKILL.
+func TestTimelineManager(t *testing.T) {
+	files := fstest.MapFS{
+		"Dockerfile": {Data: []byte("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\n")},
+		"Procfile":   {Data: []byte("web: bundle exec puma\nworker: bundle exec sidekiq -t 20\n")},
+	}
+	src := []byte("services:\n  app:\n    build: .\n    command: [\"foreman\", \"start\"]\n")
+	var got []string
+	l := &Linter{Options: DefaultOptions(), FS: files, Locate: func(n string) string { return n }, Display: func(p string) string { return p },
+		Explain: func(_ string, _ Kind, ts []*Target) {
+			for _, tg := range ts {
+				for _, line := range tg.Describe() {
+					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "timeline: "); ok {
+						got = append(got, s)
+					}
+				}
+			}
+		}}
+	if _, errs := l.Run("compose.yaml", src, Compose); len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	want := "t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (foreman); foreman gets it and stops its processes (web, worker), each with its own signal; t=5 s foreman SIGKILLs web, worker, if still running; t=10 s SIGKILL to every process left"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
