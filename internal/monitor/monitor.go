@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -95,8 +96,10 @@ func Run(main func() int, stderr io.Writer) int {
 		signal.Stop(sigs)
 		return main()
 	}
+	var passed atomic.Bool // a signal from outside was passed on
 	go func() {
 		for s := range sigs {
+			passed.Store(true)
 			p.Signal(s)
 		}
 	}()
@@ -120,7 +123,13 @@ func Run(main func() int, stderr io.Writer) int {
 		Signaled() bool
 		Signal() syscall.Signal
 	}); ok && ws.Signaled() {
-		return 128 + int(ws.Signal())
+		if !passed.Load() {
+			// Nobody asked it to stop: the kernel's out-of-memory killer,
+			// or a fault.
+			fmt.Fprintf(stderr, "gracelint: internal error: the run was killed by signal %d (%v)\n", int(ws.Signal()), ws.Signal())
+			return Internal
+		}
+		return 128 + int(ws.Signal()) // as a shell reports a run stopped by a signal
 	}
 	return st.ExitCode()
 }

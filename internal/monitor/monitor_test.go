@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -22,6 +23,10 @@ func TestMain(m *testing.M) {
 			return overflow(0)
 		},
 		"input": func() int { return 2 },
+		"killed": func() int {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL) // as the out-of-memory killer does
+			select {}
+		},
 		"echo": func() int {
 			io.Copy(os.Stdout, os.Stdin)
 			return 0
@@ -75,6 +80,15 @@ func TestRuntimeFatalExits3(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%.2000s", want, stderr)
 		}
+	}
+}
+
+// TestKilledExits3: a child killed by a signal nobody sent gracelint
+// (the kernel's out-of-memory killer sends SIGKILL) is gracelint's failure.
+func TestKilledExits3(t *testing.T) {
+	code, _, stderr := run(t, "killed", "")
+	if code != Internal || !strings.Contains(stderr, "killed by signal 9") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
 
