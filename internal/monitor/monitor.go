@@ -19,14 +19,18 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
-	"sync/atomic"
 	"syscall"
 )
 
 // crashFD names, in the child's environment, the file descriptor its crash
 // report goes to (the runtime writes it to stderr as well).
 const crashFD = "GRACELINT_CRASH_FD"
+
+// stops are the signals a terminal or a platform stops a run with; the
+// watcher passes them on.
+var stops = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
 // Internal is the exit code of a run that crashed.
 const Internal = 3
@@ -84,7 +88,7 @@ func Run(main func() int, stderr io.Writer) int {
 	// Signals a terminal or a platform sends the group reach the child
 	// too; those sent to this process alone are passed on.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	signal.Notify(sigs, stops...)
 	defer signal.Stop(sigs)
 	p, err := os.StartProcess(exe, os.Args, &os.ProcAttr{
 		Env:   append(os.Environ(), crashFD+"=3"),
@@ -96,10 +100,8 @@ func Run(main func() int, stderr io.Writer) int {
 		signal.Stop(sigs)
 		return main()
 	}
-	var passed atomic.Bool // a signal from outside was passed on
 	go func() {
 		for s := range sigs {
-			passed.Store(true)
 			p.Signal(s)
 		}
 	}()
@@ -123,13 +125,13 @@ func Run(main func() int, stderr io.Writer) int {
 		Signaled() bool
 		Signal() syscall.Signal
 	}); ok && ws.Signaled() {
-		if !passed.Load() {
-			// Nobody asked it to stop: the kernel's out-of-memory killer,
-			// or a fault.
+		if !slices.Contains(stops, os.Signal(ws.Signal())) {
+			// Not a stop a user or a platform asks for: the kernel's
+			// out-of-memory killer's SIGKILL, or a fault.
 			fmt.Fprintf(stderr, "gracelint: internal error: the run was killed by signal %d (%v)\n", int(ws.Signal()), ws.Signal())
 			return Internal
 		}
-		return 128 + int(ws.Signal()) // as a shell reports a run stopped by a signal
+		return 128 + int(ws.Signal()) // stopped from outside: as a shell reports it
 	}
 	return st.ExitCode()
 }
