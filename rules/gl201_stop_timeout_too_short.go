@@ -76,9 +76,12 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		return
 	}
 	timeout, which, related := d.seconds, d.which, d.related
-	who := w.Name
+	who, timeoutOf, unit := w.Name, w.Name+"'s timeout", ""
 	if d.name != "" {
 		who = d.name
+	}
+	if d.setting != "" {
+		timeoutOf, unit = d.setting, " s"
 	}
 	need := timeout + margin
 	left := st.Seconds - st.PreStop // the preStop hook runs before SIGTERM, out of the same budget
@@ -127,16 +130,16 @@ func checkPlatformTimeout(p *lint.Pass, t *lint.Target) {
 		fix = &lint.Fix{Description: fmt.Sprintf("Set %s to %s", st.Field, st.Value(want)), Safe: true, Edits: []lint.TextEdit{st.Edit(want)}}
 	}
 	if st.Field == "" {
-		suggestion = fmt.Sprintf("lower %s's timeout to %d", who, st.Seconds-margin)
+		suggestion = fmt.Sprintf("lower %s to %d%s", timeoutOf, st.Seconds-margin, unit)
 	}
 	if st.Max > 0 && want > st.Max {
-		suggestion = fmt.Sprintf("lower %s's timeout to %d and set %s, the most %s allows", who, st.Max-st.PreStop-margin, setting(t, st.Field, st.Value(st.Max)), st.Platform)
+		suggestion = fmt.Sprintf("lower %s to %d%s and set %s, the most %s allows", timeoutOf, st.Max-st.PreStop-margin, unit, setting(t, st.Field, st.Value(st.Max)), st.Platform)
 		fix = nil
 	}
 	if t.TaskDef != nil && want > lint.FargateMaxStopTimeout && t.TaskDef.RequiresFargate() {
 		lower := lint.FargateMaxStopTimeout - margin
-		suggestion = fmt.Sprintf(`lower %s's timeout to %d and set %s, the most Fargate allows`,
-			who, lower, setting(t, st.Field, st.Value(lint.FargateMaxStopTimeout)))
+		suggestion = fmt.Sprintf(`lower %s to %d%s and set %s, the most Fargate allows`,
+			timeoutOf, lower, unit, setting(t, st.Field, st.Value(lint.FargateMaxStopTimeout)))
 		fix = nil
 		if st.Edit != nil && via == nil {
 			fix = lowerTimeoutFix(p.File, t, lower)
@@ -177,6 +180,7 @@ func fileLine(name string, span source.Span) string {
 // and what is lost when it is cut short.
 type drain struct {
 	name    string // who drains, when not the worker's name: the app module a runtime runs
+	setting string // what sets the drain, when not the worker's timeout: "graceful_shutdown_timeout (app/worker.py:16)"
 	seconds int
 	which   string // "timeout of 20 s (\"-t 20\")"
 	related []lint.Related

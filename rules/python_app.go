@@ -151,6 +151,7 @@ func pythonDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 			d.seconds = v.Seconds
 			d.which = fmt.Sprintf("%s of %d s (%s:%d)", fw.Setting, v.Seconds, app.file, span.Start.Line)
 			d.related = []lint.Related{{File: app.file, Span: span, Message: fmt.Sprintf("%s: %d s", fw.Setting, v.Seconds)}}
+			d.setting = fmt.Sprintf("%s (%s:%d)", fw.Setting, app.file, span.Start.Line)
 		}
 	}
 	return d, true
