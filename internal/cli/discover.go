@@ -370,14 +370,24 @@ func readRegular(path string) ([]byte, error) {
 	if info.Size() > maxFileSize {
 		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
 	}
-	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
+	// A buffer of the file's size and one byte more, to see it end:
+	// io.ReadAll starts at 512 bytes, which a run keeps for every file
+	// with a finding, 45 MB of 100,000 small Dockerfiles.
+	src := make([]byte, 0, info.Size()+1)
+	for {
+		n, err := f.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		switch {
+		case err == io.EOF:
+			return src, nil
+		case err != nil:
+			return nil, err
+		case len(src) > maxFileSize:
+			return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+		case len(src) == cap(src): // it grew since Stat
+			src = slices.Grow(src, 4096)
+		}
 	}
-	if len(src) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	return src, nil
 }
 
 // absPath is path made absolute, or path when that fails.
