@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"maps"
 	"path"
 	"slices"
@@ -425,6 +426,33 @@ func (img *Image) KnownStopSignal() (signal string, ok bool) {
 		return sig, true
 	}
 	return "", false
+}
+
+// ImageStopSignal is the signal the image a container runs stops with,
+// where gracelint can know it: the STOPSIGNAL of the Dockerfile it is (or
+// is linked to), else that of a catalogued image it names (SIGTERM where
+// that sets none). built is true when the Dockerfile says it. ok is false
+// for an image gracelint cannot see and for a signal a build argument
+// sets.
+func (t *Target) ImageStopSignal() (sig string, built, ok bool) {
+	img := t.Image
+	if img == nil {
+		img = t.Linked
+	}
+	if img != nil {
+		sig, ok = img.KnownStopSignal()
+		if !ok || strings.Contains(sig, "$") {
+			return "", true, false
+		}
+		return sig, true, true
+	}
+	if t.run == nil || t.run.image == "" {
+		return "", false, false
+	}
+	if _, known := catalog.LookupImage(t.run.image); !known {
+		return "", false, false
+	}
+	return cmp.Or(BaseStopSignal(t.run.image), "SIGTERM"), false, true
 }
 
 // BaseStopSignal is the STOPSIGNAL a catalogued image sets, "" where it

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"path"
@@ -72,23 +71,11 @@ func (t *Target) Describe() []string {
 		// known stops with SIGTERM, as the rules take it, unless a base
 		// image gracelint cannot see says otherwise.
 		sig, name := "the image's STOPSIGNAL", "SIGTERM"
-		img := t.Image
-		if img == nil {
-			img = t.Linked
-		}
-		switch {
-		case st.Signal != "":
+		if st.Signal != "" {
 			sig, name = st.Signal, catalog.NormalizeSignal(st.Signal)
-		case img != nil:
-			if known, ok := img.KnownStopSignal(); ok && !strings.Contains(known, "$") {
-				name = catalog.NormalizeSignal(known)
-				sig = name + " (the image's STOPSIGNAL)"
-			}
-		case t.run != nil && t.run.image != "":
-			if _, ok := catalog.LookupImage(t.run.image); ok {
-				name = catalog.NormalizeSignal(cmp.Or(BaseStopSignal(t.run.image), "SIGTERM"))
-				sig = name + " (the image's STOPSIGNAL)"
-			}
+		} else if known, _, ok := t.ImageStopSignal(); ok {
+			name = catalog.NormalizeSignal(known)
+			sig = name + " (the image's STOPSIGNAL)"
 		}
 		out = append(out, fmt.Sprintf("  stop: %s sends %s, then SIGKILL; %s", st.Platform, sig, how))
 		if !st.Unknown {

@@ -142,25 +142,22 @@ func checkK8sStopSignal(p *lint.Pass, t *lint.Target) {
 	p.Report(t.Anchor, msg, suggestion)
 }
 
-// imageStopSignal is the signal the image of t stops with, and words that
-// say so: the STOPSIGNAL of the Dockerfile t is linked to, or of a
-// catalogued image. ok is false where gracelint cannot know it: a base
-// image it cannot see, a build argument, an image nothing links.
+// imageStopSignal is the signal the image of t stops with
+// (lint.Target.ImageStopSignal), and words that say so for a message;
+// image is its name as the file writes it. ok is false where gracelint
+// cannot know it: a base image it cannot see, a build argument, an image
+// nothing links.
 func imageStopSignal(t *lint.Target, image string) (sig, says string, ok bool) {
-	if t.Linked != nil {
-		sig, ok = t.Linked.KnownStopSignal()
-		if !ok || strings.Contains(sig, "$") {
-			return "", "", false
-		}
-		return sig, fmt.Sprintf("its image (%s) stops with %s", t.Dockerfile, sig), true
-	}
-	if _, ok := catalog.LookupImage(image); !ok {
+	sig, built, ok := t.ImageStopSignal()
+	switch {
+	case !ok:
 		return "", "", false
+	case built:
+		return sig, fmt.Sprintf("its image (%s) stops with %s", t.Dockerfile, sig), true
+	case lint.BaseStopSignal(image) != "":
+		return sig, fmt.Sprintf("%q sets STOPSIGNAL %s", image, sig), true
 	}
-	if base := lint.BaseStopSignal(image); base != "" {
-		return base, fmt.Sprintf("%q sets STOPSIGNAL %s", image, base), true
-	}
-	return "SIGTERM", fmt.Sprintf("%q sets no STOPSIGNAL, so SIGTERM", image), true
+	return sig, fmt.Sprintf("%q sets no STOPSIGNAL, so SIGTERM", image), true
 }
 
 // checkPlatformStopSignal checks a platform that chooses the stop signal
