@@ -338,8 +338,9 @@ func (f *File) timedelta(from, to int) Duration {
 	}
 	d.Text = strings.Join(words, "")
 	if to == from+1 && f.toks[from].kind == name {
-		// A module-level constant: GRACE = timedelta(seconds=30).
-		if vf, vt, ok := f.constant(f.toks[from].text); ok {
+		// A module-level constant: GRACE = timedelta(seconds=30). One
+		// level only: GRACE = OTHER is not followed (nor GRACE = GRACE).
+		if vf, vt, ok := f.constant(f.toks[from].text); ok && !(vt == vf+1 && f.toks[vf].kind == name) {
 			v := f.timedelta(vf, vt)
 			d.Seconds, d.Known = v.Seconds, v.Known
 		}

@@ -68,6 +68,8 @@ func TestKeywordDurations(t *testing.T) {
 		{"GRACE = timedelta(\n    seconds=40,\n)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{40}, nil},
 		{"GRACE = timedelta(seconds=30)\nif DEBUG:\n    GRACE = timedelta(0)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{-1}, nil}, // changed in a branch
 		{"GRACE = timedelta(seconds=30)\nGRACE = timedelta(seconds=60)\nWorker(c, graceful_shutdown_timeout=GRACE)\n", []int{-1}, nil},
+		{"A=A\nWorker(graceful_shutdown_timeout=A)", []int{-1}, nil}, // found by FuzzParse: it recursed without end
+		{"A=B\nB=timedelta(seconds=5)\nWorker(graceful_shutdown_timeout=A)", []int{-1}, nil},
 		{"DRAIN = int(os.environ['DRAIN'])\nWorker(c, graceful_shutdown_timeout=timedelta(seconds=DRAIN))\n", []int{-1}, nil},
 		{`print("Worker(c, graceful_shutdown_timeout=timedelta(seconds=9))")`, nil, nil},
 	}
