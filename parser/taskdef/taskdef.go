@@ -22,6 +22,9 @@ type TaskDef struct {
 	Def        types.TaskDefinition
 	Root       *jsonpos.Node // the object holding containerDefinitions
 	Containers []*Container
+
+	// waitedFor are the containers others wait for to exit, by name.
+	waitedFor map[string]bool
 }
 
 // Container is one entry of containerDefinitions.
@@ -39,18 +42,7 @@ type Container struct {
 // for one that "runs a script and then exits": ContainerDependency in the
 // ECS API reference). A deploy does not stop it.
 func (t *TaskDef) OneShot(c *Container) bool {
-	if c.Def.Name == nil {
-		return false
-	}
-	for _, other := range t.Def.ContainerDefinitions {
-		for _, dep := range other.DependsOn {
-			if dep.ContainerName != nil && *dep.ContainerName == *c.Def.Name &&
-				(dep.Condition == types.ContainerConditionComplete || dep.Condition == types.ContainerConditionSuccess) {
-				return true
-			}
-		}
-	}
-	return false
+	return c.Def.Name != nil && t.waitedFor[*c.Def.Name]
 }
 
 // Field returns the value of a container field, named as the ECS API names
@@ -166,6 +158,10 @@ func parse(root *jsonpos.Node, pascal bool) (*TaskDef, []error) {
 		d.wrong(defs, "containerDefinitions", "an array")
 		return t, d.errs
 	}
+	// Sized once: a ContainerDefinition is large, and appending copied
+	// each one again at every growth.
+	t.Def.ContainerDefinitions = make([]types.ContainerDefinition, 0, len(defs.Elems))
+	t.Containers = make([]*Container, 0, len(defs.Elems))
 	for i, n := range defs.Elems {
 		path := fmt.Sprintf("containerDefinitions[%d]", i)
 		if n.Kind == jsonpos.Expr {
@@ -210,6 +206,14 @@ func parse(root *jsonpos.Node, pascal bool) (*TaskDef, []error) {
 		}
 		t.Def.ContainerDefinitions = append(t.Def.ContainerDefinitions, *cd)
 		t.Containers = append(t.Containers, c)
+		for _, dep := range cd.DependsOn {
+			if dep.ContainerName != nil && (dep.Condition == types.ContainerConditionComplete || dep.Condition == types.ContainerConditionSuccess) {
+				if t.waitedFor == nil {
+					t.waitedFor = map[string]bool{}
+				}
+				t.waitedFor[*dep.ContainerName] = true
+			}
+		}
 	}
 	return t, d.errs
 }
