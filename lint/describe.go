@@ -113,8 +113,8 @@ func (t *Target) timeline(sig, name string) string {
 		return strings.Join(steps, "; ")
 	}
 	drain, known := 0, false
-	if m := managed(c); m != nil && reach == reachWorker {
-		steps = append(steps, m.waits(start, st.Seconds)...)
+	if m := managedBy(c); m != nil && reach == reachWorker {
+		steps = append(steps, managerWaits(m, start, st.Seconds)...)
 	} else if c != nil && c.Worker != nil && reach == reachWorker {
 		w := c.Worker
 		drain, known = w.Spec.DefaultTimeout, !w.Spec.Unbounded
@@ -137,20 +137,18 @@ func (t *Target) timeline(sig, name string) string {
 	return strings.Join(append(steps, kill), "; ")
 }
 
-// managed is the process manager the chain ends in, with what it runs;
-// nil for none.
-func managed(c *chain.Chain) *managedWaits {
+// managedBy is what the process manager the chain ends in runs; nil for
+// none.
+func managedBy(c *chain.Chain) *chain.Managed {
 	if c == nil || c.Managed == nil || c.Managed.Manager != c.Worker || len(c.Managed.Processes) == 0 {
 		return nil
 	}
-	return &managedWaits{c.Managed}
+	return c.Managed
 }
 
-type managedWaits struct{ *chain.Managed }
-
-// waits says when the manager gives up on each of its processes and
-// SIGKILLs it, for those it stops before the platform's SIGKILL at kill.
-func (m managedWaits) waits(start, kill int) []string {
+// managerWaits says when the manager gives up on each of its processes
+// and SIGKILLs it, for those it stops before the platform's SIGKILL at kill.
+func managerWaits(m *chain.Managed, start, kill int) []string {
 	var steps []string
 	byWait := map[int][]string{}
 	var unknown []string
@@ -231,7 +229,7 @@ func signalPath(c *chain.Chain, sig string) ([]string, reach) {
 		steps = append(steps, w.Name+" gets it and drains")
 	case slices.Contains(w.Spec.Fast, sig) || term && w.Spec.OnTerm == catalog.Exits:
 		return append(steps, w.Name+" gets it and stops at once, its work cut"), reachStopsAt0
-	case term && w.Spec.OnTerm == catalog.Forwards && c.Managed != nil && c.Managed.Manager == w && len(c.Managed.Processes) > 0:
+	case term && w.Spec.OnTerm == catalog.Forwards && managedBy(c) != nil:
 		var names []string
 		for _, p := range c.Managed.Processes {
 			names = append(names, p.Name)

@@ -23,7 +23,7 @@ func horizonDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	if w.Name != "horizon" {
 		return drain{}, false
 	}
-	src, name, ok := readRails(p, t, "config/horizon.php")
+	src, name, _, ok := readAppFile(p, t, "config/horizon.php")
 	if !ok {
 		return drain{}, false
 	}

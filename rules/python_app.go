@@ -16,10 +16,11 @@ import (
 // pythonApp is the module of the app a python runtime runs (python -m
 // app.worker, python worker.py), read for what decides how it stops.
 type pythonApp struct {
-	module string // "app.worker" or "worker.py", as the command names it
-	file   string // its display name
-	src    []byte
-	code   *python.File
+	module  string // "app.worker" or "worker.py", as the command names it
+	file    string // its display name
+	src     []byte
+	code    *python.File
+	imports []string
 	// term is the file that names SIGTERM, the module or a module of the
 	// app it imports ("" for none): there the app installs its handler.
 	term string
@@ -28,8 +29,7 @@ type pythonApp struct {
 // maxImports bounds the imports looked up for a SIGTERM handler.
 const maxImports = 512
 
-// readPythonApp reads the module w, the python runtime, runs, where the
-// image's build context puts it under the WORKDIR, else at the lint root.
+// readPythonApp reads the module w, the python runtime, runs (readAppFile).
 // ok is false for other workers and for modules that are not there.
 func readPythonApp(p *lint.Pass, t *lint.Target, w *chain.Worker) (*pythonApp, bool) {
 	if w.Spec.Name != "python" {
@@ -37,19 +37,18 @@ func readPythonApp(p *lint.Pass, t *lint.Target, w *chain.Worker) (*pythonApp, b
 	}
 	module, rels := pythonModule(chain.Values(w.Argv[1:]))
 	for _, rel := range rels {
-		for _, c := range append(t.ContextFiles(rel), rel) {
-			src, name, ok := p.ReadFile(c)
-			if !ok {
-				continue
-			}
-			app := &pythonApp{module: module, file: name, src: src, code: python.Parse(src)}
-			if app.code.Uses("SIGTERM") {
-				app.term = name
-			} else {
-				app.term = importedTerm(p, strings.TrimSuffix(c, rel), app.code.Imports())
-			}
-			return app, true
+		src, name, at, ok := readAppFile(p, t, rel)
+		if !ok {
+			continue
 		}
+		app := &pythonApp{module: module, file: name, src: src, code: python.Parse(src)}
+		app.imports = app.code.Imports()
+		if app.code.Uses("SIGTERM") {
+			app.term = name
+		} else {
+			app.term = importedTerm(p, strings.TrimSuffix(at, rel), app.imports)
+		}
+		return app, true
 	}
 	return nil, false
 }
@@ -109,9 +108,8 @@ func appHandlesTerm(p *lint.Pass, t *lint.Target, w *chain.Worker) bool {
 // framework returns the worker library the module runs, if the catalog
 // knows it.
 func (a *pythonApp) framework() *catalog.Framework {
-	imports := a.code.Imports()
 	for _, fw := range catalog.Frameworks {
-		if slices.ContainsFunc(imports, func(m string) bool { return m == fw.Import || strings.HasPrefix(m, fw.Import+".") }) {
+		if slices.ContainsFunc(a.imports, func(m string) bool { return m == fw.Import || strings.HasPrefix(m, fw.Import+".") }) {
 			return fw
 		}
 	}
@@ -138,10 +136,11 @@ func pythonDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 	lines := source.NewLines(app.src)
 	for _, v := range app.code.KeywordDurations(fw.Call, fw.Setting) {
 		span := lines.Span(v.Start, v.End)
+		at := fmt.Sprintf("%s:%d", app.file, span.Start.Line)
 		if !v.Known {
 			if t.Stop != nil {
 				p.Add(lint.Finding{Severity: lint.Info, Span: t.Anchor,
-					Message:    fmt.Sprintf("gracelint cannot read %s's %s at %s (%q): it is computed when the worker starts, so the stop timeout is not checked against it", who, fw.Setting, fmt.Sprintf("%s:%d", app.file, span.Start.Line), v.Text),
+					Message:    fmt.Sprintf("gracelint cannot read %s's %s at %s (%q): it is computed when the worker starts, so the stop timeout is not checked against it", who, fw.Setting, at, v.Text),
 					Suggestion: fmt.Sprintf("write %s as timedelta(seconds=N), or make sure the stop timeout is above it plus %d s", fw.Setting, p.Options.StopMargin),
 					Related:    []lint.Related{{File: app.file, Span: span, Message: fw.Setting + " gracelint cannot read"}}})
 			}
@@ -149,9 +148,9 @@ func pythonDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (drain, bool) {
 		}
 		if v.Seconds >= d.seconds {
 			d.seconds = v.Seconds
-			d.which = fmt.Sprintf("%s of %d s (%s:%d)", fw.Setting, v.Seconds, app.file, span.Start.Line)
+			d.which = fmt.Sprintf("%s of %d s (%s)", fw.Setting, v.Seconds, at)
+			d.setting = fmt.Sprintf("%s (%s)", fw.Setting, at)
 			d.related = []lint.Related{{File: app.file, Span: span, Message: fmt.Sprintf("%s: %d s", fw.Setting, v.Seconds)}}
-			d.setting = fmt.Sprintf("%s (%s:%d)", fw.Setting, app.file, span.Start.Line)
 		}
 	}
 	return d, true

@@ -47,7 +47,7 @@ func railsDrain(p *lint.Pass, t *lint.Target, w *chain.Worker) (d drain, unbound
 		railsEnv = "production"
 	}
 	for _, rel := range []string{"config/initializers/" + spec.Name + ".rb", "config/environments/" + railsEnv + ".rb", "config/application.rb"} {
-		src, name, found := readRails(p, t, rel)
+		src, name, _, found := readAppFile(p, t, rel)
 		if !found {
 			continue
 		}
@@ -79,7 +79,7 @@ func pluginBackend(p *lint.Pass, t *lint.Target, w *chain.Worker, env map[string
 	if len(w.Spec.Plugins) == 0 {
 		return nil, ""
 	}
-	src, _, ok := readRails(p, t, "config/puma.rb")
+	src, _, _, ok := readAppFile(p, t, "config/puma.rb")
 	if !ok {
 		return nil, ""
 	}
@@ -97,15 +97,17 @@ func pluginBackend(p *lint.Pass, t *lint.Target, w *chain.Worker, env map[string
 	return nil, ""
 }
 
-// readRails reads a file of the Rails app the container runs: where the
-// image's build context puts it under the WORKDIR, else at the lint root.
-func readRails(p *lint.Pass, t *lint.Target, rel string) ([]byte, string, bool) {
+// readAppFile reads a file of the app the container runs (rel to the
+// directory it starts in): where the image's build context puts it under
+// the WORKDIR, else at the lint root. at is its lint-root path, name how
+// findings name it.
+func readAppFile(p *lint.Pass, t *lint.Target, rel string) (src []byte, name, at string, ok bool) {
 	for _, c := range append(t.ContextFiles(rel), rel) {
 		if src, name, ok := p.ReadFile(c); ok {
-			return src, name, true
+			return src, name, c, true
 		}
 	}
-	return nil, "", false
+	return nil, "", "", false
 }
 
 // containerEnv is the container's environment: the image's ENV with the

@@ -97,7 +97,7 @@ func Run(main func() int, stderr io.Writer) int {
 	w.Close()
 	if err != nil {
 		r.Close()
-		signal.Stop(sigs)
+		signal.Stop(sigs) // main runs here: the signals are its own again
 		return main()
 	}
 	go func() {
