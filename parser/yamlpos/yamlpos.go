@@ -138,16 +138,18 @@ func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
 		n.Kind = jsonpos.Object
 		flow := y.Style&yaml.FlowStyle != 0
 		var merged []jsonpos.Member
+		last := n.Start
 		for i := 0; i+1 < len(y.Content); i += 2 {
-			if ky := y.Content[i]; ky.Kind == yaml.ScalarNode && ky.Tag == "!!merge" {
-				merged = append(merged, c.mergeSources(y.Content[i+1], flow)...)
+			ky, vy := y.Content[i], y.Content[i+1]
+			k, v := c.node(ky, flow), c.node(vy, flow)
+			last = max(last, c.textEnd(ky, k), c.textEnd(vy, v))
+			if ky.Kind == yaml.ScalarNode && ky.Tag == "!!merge" {
+				merged = append(merged, c.mergeMembers(vy, v)...)
 				continue
 			}
-			k := c.node(y.Content[i], flow)
-			v := c.node(y.Content[i+1], flow)
-			n.Members = append(n.Members, jsonpos.Member{Key: y.Content[i].Value, KeyStart: k.Start, KeyEnd: k.End, Value: v})
+			n.Members = append(n.Members, jsonpos.Member{Key: ky.Value, KeyStart: k.Start, KeyEnd: k.End, Value: v})
 		}
-		n.End = c.containerEnd(y, n.Start, n.Members, nil)
+		n.End = c.containerEnd(y, n.Start, last)
 		// Merged keys go first, so that the mapping's own last key stays
 		// last: edits insert after it.
 		var inherited []jsonpos.Member
@@ -162,10 +164,13 @@ func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
 		}
 	case yaml.SequenceNode:
 		n.Kind = jsonpos.Array
-		for _, e := range y.Content {
-			n.Elems = append(n.Elems, c.node(e, y.Style&yaml.FlowStyle != 0))
+		last := n.Start
+		for _, ey := range y.Content {
+			e := c.node(ey, y.Style&yaml.FlowStyle != 0)
+			last = max(last, c.textEnd(ey, e))
+			n.Elems = append(n.Elems, e)
 		}
-		n.End = c.containerEnd(y, n.Start, nil, n.Elems)
+		n.End = c.containerEnd(y, n.Start, last)
 		for _, e := range n.Elems {
 			size += c.sizes[e] + 1
 		}
@@ -200,21 +205,19 @@ func (c *converter) node(y *yaml.Node, inFlow bool) *jsonpos.Node {
 	return n
 }
 
-// mergeSources converts the value of a merge key: a mapping, an alias of
-// one, or a sequence of them, where an earlier mapping's keys win.
-func (c *converter) mergeSources(v *yaml.Node, flow bool) []jsonpos.Member {
-	var sources []*yaml.Node
-	if r := resolve(v); r.Kind == yaml.SequenceNode {
-		sources = r.Content
-	} else {
-		sources = []*yaml.Node{v}
+// mergeMembers gives the members a merge key adds: those of the mapping v
+// names, or of each mapping of the sequence it names, where an earlier
+// mapping's keys win.
+func (c *converter) mergeMembers(vy *yaml.Node, v *jsonpos.Node) []jsonpos.Member {
+	sources := []*jsonpos.Node{v}
+	if v.Kind == jsonpos.Array {
+		sources = v.Elems
 	}
 	var out []jsonpos.Member
 	seen := map[string]bool{}
-	for _, src := range sources {
-		m := c.node(src, flow)
+	for _, m := range sources {
 		if m.Kind != jsonpos.Object {
-			c.fail(v, "a merge key (<<) takes a mapping or a list of mappings")
+			c.fail(vy, "a merge key (<<) takes a mapping or a list of mappings")
 			return nil
 		}
 		for _, mem := range m.Members {
@@ -227,52 +230,54 @@ func (c *converter) mergeSources(v *yaml.Node, flow bool) []jsonpos.Member {
 	return out
 }
 
-// resolve follows aliases to the node they name.
-func resolve(y *yaml.Node) *yaml.Node {
-	for y.Kind == yaml.AliasNode && y.Alias != nil {
-		y = y.Alias
+// textEnd is where the text of y, converted to n, ends: an alias shares its
+// anchor's node, whose offsets are those of the anchor, so its own text
+// (*name) is measured instead.
+func (c *converter) textEnd(y *yaml.Node, n *jsonpos.Node) int {
+	if y.Kind == yaml.AliasNode {
+		return c.offset(y.Line, y.Column) + 1 + len(y.Value)
 	}
-	return y
+	return n.End
 }
 
-// containerEnd is the end of a mapping or sequence: its closing bracket in
-// flow style, else the end of its last child.
-func (c *converter) containerEnd(y *yaml.Node, start int, members []jsonpos.Member, elems []*jsonpos.Node) int {
+// containerEnd is the end of a mapping or sequence whose children's text
+// ends at last: in flow style the bracket that closes it, else last.
+func (c *converter) containerEnd(y *yaml.Node, start, last int) int {
 	if y.Style&yaml.FlowStyle != 0 {
-		if end := matchBracket(c.src, start); end > 0 {
+		if end := closingBracket(c.src, start, last); end > 0 {
 			return end
 		}
 	}
-	end := start
-	for _, m := range members {
-		end = max(end, m.Value.End)
-	}
-	for _, e := range elems {
-		end = max(end, e.End)
-	}
-	return end
+	return last
 }
 
-// matchBracket returns the offset after the bracket closing the one at
-// start, skipping quoted text.
-func matchBracket(src []byte, start int) int {
-	depth := 0
-	for i := start; i < len(src); i++ {
+// closingBracket returns the offset after the bracket closing a flow
+// collection that starts at start and whose children end at last. The scan
+// starts after the children, as a quote inside a plain scalar ({0",a: b})
+// would mislead a scan of the whole text, and passes only what may stand
+// between the last child and the bracket: blanks, separators and comments.
+// -1 means the text there is not what the YAML parser read.
+func closingBracket(src []byte, start, last int) int {
+	i := last
+	if last == start {
+		// Empty: past the anchor or tag, if any, and the opening bracket.
+		i = bytes.IndexAny(src[start:], "[{")
+		if i < 0 {
+			return -1
+		}
+		i += start + 1
+	}
+	for ; i < len(src); i++ {
 		switch src[i] {
-		case '"', '\'':
-			q := src[i]
-			for i++; i < len(src) && src[i] != q; i++ {
-				if q == '"' && src[i] == '\\' {
-					i++
-				}
+		case ' ', '\t', '\r', '\n', ',', ':', '?':
+		case '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
 			}
-		case '[', '{':
-			depth++
 		case ']', '}':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
+			return i + 1
+		default:
+			return -1
 		}
 	}
 	return -1

@@ -93,6 +93,37 @@ func TestScalarEnd(t *testing.T) {
 	}
 }
 
+// TestContainerEnd checks where mappings and sequences end: a fix inserts
+// after the last member, so an end found inside a child put a member into
+// it, again at every run (a quote in a plain scalar, {0",...}, misled a
+// bracket scan of a JSON manifest).
+func TestContainerEnd(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"quote in a plain scalar", `{"a": {"c": [{0","x": ["y"]}]}, "z": 1}`, `{"c": [{0","x": ["y"]}]}`},
+		{"brackets in quoted text", `{"a": {"c": "]}", 'd': '}'''}, "z": 1}`, `{"c": "]}", 'd': '}'''}`},
+		{"comment and trailing comma", "a: {c: 1, # note\n  d: 2,\n  }\nz: 1\n", "{c: 1, # note\n  d: 2,\n  }"},
+		{"empty with an anchor", "a: &e {}\nz: 1\n", "&e {}"},
+		{"empty value last", "a: {c: }\nz: 1\n", "{c: }"},
+		{"an alias last in flow", "b: &b [1]\na: {c: *b}\n", "{c: *b}"},
+		{"an alias last in a block", "b: &b [1]\na:\n  c: 1\n  d: *b\nz: 1\n", "c: 1\n  d: *b"},
+		{"a merge key last", "b: &b {x: 1}\na: {c: 1, <<: *b}\n", "{c: 1, <<: *b}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := docs[0].Get("a")
+			if got := tt.src[a.Start:a.End]; got != tt.want {
+				t.Errorf("a = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // billionLaughs is nine levels of ten aliases: 10^9 values once expanded.
 var billionLaughs = func() string {
 	s := "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
