@@ -40,7 +40,10 @@ func (t *Target) Describe() []string {
 			out = append(out, "  PID 1: "+pid1(c))
 		}
 		for _, s := range c.Scripts {
-			if s.File != nil {
+			switch {
+			case s.File != nil && s.ParseErr != nil:
+				out = append(out, "  script: "+s.File.Name+", not read: "+s.ParseErr.Error()+"; what it starts is not judged")
+			case s.File != nil:
 				out = append(out, "  script: "+s.File.Name)
 			}
 		}

@@ -76,3 +76,31 @@ func TestTimelineManager(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestScriptNotRead: a script gracelint cannot parse is named with the
+// reason, so that the silence of the rules on it is explained.
+func TestScriptNotRead(t *testing.T) {
+	files := fstest.MapFS{
+		"Dockerfile": {Data: []byte("FROM ruby:3.3-slim\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n")},
+		"start.sh":   {Data: []byte("#!/bin/sh\n" + strings.Repeat("{ ", 2000) + "bundle exec sidekiq" + strings.Repeat(" ; }", 2000) + "\n")},
+	}
+	var got []string
+	l := &Linter{Options: DefaultOptions(), FS: files, Locate: func(n string) string { return n }, Display: func(p string) string { return p },
+		Explain: func(_ string, _ Kind, ts []*Target) {
+			for _, tg := range ts {
+				for _, line := range tg.Describe() {
+					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "script: "); ok {
+						got = append(got, s)
+					}
+				}
+			}
+		}}
+	findings, errs := l.Run("Dockerfile", files["Dockerfile"].Data, Dockerfile)
+	if len(errs) > 0 || len(findings) > 0 {
+		t.Fatalf("findings %v, errors %v", findings, errs)
+	}
+	want := "start.sh, not read: shell constructs nested more than 1000 deep; what it starts is not judged"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

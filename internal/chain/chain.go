@@ -111,8 +111,10 @@ type ScriptFile struct {
 type Script struct {
 	File  *ScriptFile
 	Order int // hops before it in the walk
-	// Parsed is nil when the script does not parse; nothing is claimed then.
-	Parsed *shell.Script
+	// Parsed is nil when the script does not parse; nothing is claimed then,
+	// and ParseErr says why.
+	Parsed   *shell.Script
+	ParseErr error
 	// Result is the command the script hands over to and whether the
 	// script's shell replaces itself with it.
 	Result shell.Result
@@ -283,6 +285,7 @@ func (c *Chain) followScript(f *ScriptFile, argv []Arg, opt Options, depth int) 
 	c.Scripts = append(c.Scripts, s)
 	parsed, err := shell.Parse(string(f.Src))
 	if err != nil {
+		s.ParseErr = err
 		return
 	}
 	s.Parsed, s.Forwards = parsed, parsed.Traps()

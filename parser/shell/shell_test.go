@@ -355,8 +355,14 @@ func TestDeepNesting(t *testing.T) {
 	if err != nil || len(s.Commands) != 1 {
 		t.Fatalf("900 levels: %v", err)
 	}
-	if _, err := Parse(nested(8000)); err != ErrTooDeep {
-		t.Errorf("8000 levels: err = %v, want ErrTooDeep", err)
+	// 170,000 levels fit in 1 MiB, the most of a script gracelint reads;
+	// parsed, they took 13 s.
+	for _, src := range []string{nested(8000), nested(170_000),
+		strings.Repeat("if a; then ", 100_000) + "sidekiq" + strings.Repeat("; fi", 100_000),
+		"echo " + strings.Repeat("$(", 100_000) + "sidekiq" + strings.Repeat(")", 100_000)} {
+		if _, err := Parse(src); err != ErrTooDeep {
+			t.Errorf("%.20s...: err = %v, want ErrTooDeep", src, err)
+		}
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("took %v", d)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gracelint/gracelint/parser/jsonpos"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -107,8 +106,7 @@ func parseCalled(srcs [][]byte) calledModule {
 	m := calledModule{locals: map[string]value{}, vars: map[string]value{}}
 	decl := &evaluator{locals: m.locals, vars: m.vars}
 	for _, src := range srcs {
-		f, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
-		if body, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+		if body, _ := parseConfig(src, ""); body != nil {
 			decl.declare(body, src)
 			m.files = append(m.files, moduleFile{src, body})
 		}

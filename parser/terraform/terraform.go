@@ -10,6 +10,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -47,6 +48,24 @@ const maxDepth = 16
 // .tf files of its module, whose locals and variable defaults it may use:
 // a value from one of them points at where src refers to it.
 func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, error) {
+	body, err := parseConfig(src, filename)
+	if body == nil {
+		return nil, err
+	}
+	return newEvaluator(body, src, module).taskDefinitions(body), nil
+}
+
+// maxNesting bounds how deep brackets, braces, parentheses and templates
+// nest. hclsyntax parses nesting by recursion: 100,000 levels overflow the
+// Go stack, a fatal error no input should cause; Terraform nests a few.
+const maxNesting = 1000
+
+// parseConfig parses src in HCL's native syntax; the body is nil when src
+// does not parse, with the error saying where.
+func parseConfig(src []byte, filename string) (*hclsyntax.Body, error) {
+	if at := tooDeep(src); at >= 0 {
+		return nil, &Error{Offset: at, Msg: fmt.Sprintf("brackets and templates nested more than %d levels deep", maxNesting)}
+	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		d := diags[0]
@@ -59,11 +78,29 @@ func Parse(src []byte, filename string, module ...[]byte) ([]*TaskDefinition, er
 		}
 		return nil, e
 	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil, nil
+	body, _ := file.Body.(*hclsyntax.Body)
+	return body, nil
+}
+
+// tooDeep returns the offset of the first token that opens a level past
+// maxNesting, or -1. The lexer, unlike the parser, keeps no Go stack per
+// level.
+func tooDeep(src []byte) int {
+	tokens, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
+	depth := 0
+	for _, t := range tokens {
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
+			hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			if depth++; depth > maxNesting {
+				return t.Range.Start.Byte
+			}
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenCQuote,
+			hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
+			depth = max(depth-1, 0)
+		}
 	}
-	return newEvaluator(body, src, module).taskDefinitions(body), nil
+	return -1
 }
 
 // taskDefinitionBlocks yields the aws_ecs_task_definition resources of
@@ -109,9 +146,8 @@ func member(key string, a *hclsyntax.Attribute, v *jsonpos.Node) jsonpos.Member 
 // the locals and variable defaults of its module; a nil body when src does
 // not parse.
 func parseModule(src []byte, module [][]byte) (*hclsyntax.Body, *evaluator) {
-	file, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
-	body, ok := file.Body.(*hclsyntax.Body)
-	if diags.HasErrors() || !ok {
+	body, _ := parseConfig(src, "")
+	if body == nil {
 		return nil, nil
 	}
 	return body, newEvaluator(body, src, module)
@@ -120,8 +156,7 @@ func parseModule(src []byte, module [][]byte) (*hclsyntax.Body, *evaluator) {
 func newEvaluator(body *hclsyntax.Body, src []byte, module [][]byte) *evaluator {
 	ev := &evaluator{src: src, locals: map[string]value{}, vars: map[string]value{}}
 	for _, other := range module {
-		f, diags := hclsyntax.ParseConfig(other, "", hcl.InitialPos)
-		if b, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+		if b, _ := parseConfig(other, ""); b != nil {
 			ev.declare(b, other)
 		}
 	}

@@ -110,6 +110,30 @@ func TestParseError(t *testing.T) {
 	}
 }
 
+// TestDeepNesting: nesting past maxNesting is an error at the bracket that
+// goes too deep, in every reader of a .tf file; 100,000 levels overflowed
+// the Go stack in hclsyntax's parser.
+func TestDeepNesting(t *testing.T) {
+	const n = 100_000
+	for name, src := range map[string]string{
+		"brackets":  "locals {\n  a = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n",
+		"templates": "locals {\n  a = " + strings.Repeat(`"${`, n) + "1" + strings.Repeat(`}"`, n) + "\n}\n",
+	} {
+		_, err := Parse([]byte(src), "deep.tf")
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Msg, "nested more than 1000") || e.Offset < 13 || e.Offset > 13+2*maxNesting+2 {
+			t.Errorf("%s: error = %+v, want one at the bracket past %d", name, err, maxNesting)
+		}
+		if LocalModules([]byte(src)) != nil {
+			t.Errorf("%s: modules of a file that does not parse", name)
+		}
+	}
+	shallow := "locals {\n  a = " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "\n}\n"
+	if _, err := Parse([]byte(shallow), "ok.tf"); err != nil {
+		t.Errorf("500 levels: %v", err)
+	}
+}
+
 // TestRealFiles reads the Terraform of the labelled repositories and the
 // corpus without an error on any of them.
 func TestRealFiles(t *testing.T) {

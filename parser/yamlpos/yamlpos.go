@@ -47,7 +47,11 @@ func Parse(src []byte) ([]*jsonpos.Node, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, syntaxError(err)
+			e := syntaxError(err)
+			if e.Line == 0 && strings.Contains(e.Msg, "exceeded max depth") {
+				e.Line = flowDepthLine(src)
+			}
+			return nil, e
 		}
 		if len(doc.Content) > 0 {
 			n := c.node(doc.Content[0], false)
@@ -59,7 +63,7 @@ func Parse(src []byte) ([]*jsonpos.Node, error) {
 	}
 }
 
-func syntaxError(err error) error {
+func syntaxError(err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -78,6 +82,37 @@ func syntaxError(err error) error {
 		}
 	}
 	return &Error{Line: line, Msg: "invalid YAML: " + msg}
+}
+
+// yamlMaxDepth is the nesting go-yaml refuses past, with an error that
+// names no line.
+const yamlMaxDepth = 10000
+
+// flowDepthLine is the line where flow collections first nest deeper than
+// go-yaml allows, counting brackets outside quoted text, or 0 when they
+// never do (block nesting that deep needs lines 10,000 columns wide).
+func flowDepthLine(src []byte) int {
+	depth, line := 0, 1
+	var quote byte
+	for _, b := range src {
+		switch {
+		case b == '\n':
+			line++
+		case quote != 0:
+			if b == quote {
+				quote = 0
+			}
+		case b == '"' || b == '\'':
+			quote = b
+		case b == '[' || b == '{':
+			if depth++; depth > yamlMaxDepth {
+				return line
+			}
+		case b == ']' || b == '}':
+			depth--
+		}
+	}
+	return 0
 }
 
 // converter turns YAML nodes into jsonpos nodes with byte offsets.

@@ -57,6 +57,11 @@ func TestSyntaxError(t *testing.T) {
 	if !errors.As(err, &ye) || ye.Line == 0 {
 		t.Errorf("error = %v", err)
 	}
+	// go-yaml names no line for nesting past its limit.
+	deep := "a: 1\nb: \"[\"\nc: " + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n"
+	if _, err := Parse([]byte(deep)); !errors.As(err, &ye) || ye.Line != 3 || !strings.Contains(ye.Msg, "max depth") {
+		t.Errorf("deep: error = %+v, want one at line 3", err)
+	}
 }
 
 // TestScalarEnd checks where multi-line scalars end: a fix inserted after
