@@ -12,6 +12,7 @@ import (
 	"github.com/gracelint/gracelint/internal/source"
 	"github.com/gracelint/gracelint/lint"
 	"github.com/gracelint/gracelint/output"
+	"github.com/gracelint/gracelint/parser/compose"
 	"github.com/gracelint/gracelint/parser/workflow"
 )
 
@@ -119,6 +120,25 @@ func (r lintRoot) deployment() deployment {
 		if kind == lint.Unknown || kind == lint.Dockerfile {
 			return nil
 		}
+		if kind == lint.Compose {
+			if rel == "" {
+				return nil
+			}
+			// The services alone: targets and their process chains would
+			// double the memory of a large Compose file while it is linted.
+			dir := path.Dir(rel)
+			services, _ := compose.Parse(src, nil)
+			for _, s := range services {
+				key := service{dir, s.Name}
+				if s.Image.Known {
+					images[key] = workflow.Repository(s.Image.Str)
+				}
+				if s.Build != "" {
+					builds[key] = lint.Build{Dockerfile: path.Join(dir, s.Build), Context: path.Join(dir, s.BuildContext), Target: s.Target}
+				}
+			}
+			return nil
+		}
 		f, _ := lint.Parse(p, src, kind)
 		if f == nil {
 			return nil
@@ -126,18 +146,6 @@ func (r lintRoot) deployment() deployment {
 		for _, t := range f.Targets {
 			if c := t.ECS; c != nil && c.Def.Image != nil && !c.Unknown("image") && c.InitProcessEnabled() {
 				out.containers = append(out.containers, lint.ContainerRef{Image: *c.Def.Image, Init: c.InitProcessEnabled()})
-			}
-			s := t.Compose
-			if s == nil || rel == "" {
-				continue
-			}
-			key := service{path.Dir(rel), s.Name}
-			if s.Image.Known {
-				images[key] = workflow.Repository(s.Image.Str)
-			}
-			if s.Build != "" {
-				dir := path.Dir(rel)
-				builds[key] = lint.Build{Dockerfile: path.Join(dir, s.Build), Context: path.Join(dir, s.BuildContext), Target: s.Target}
 			}
 		}
 		return nil
