@@ -45,13 +45,7 @@ func TestCannotRunOrDial(t *testing.T) {
 // TestReadOnlyWithoutFix lints the fixtures in every format, and with
 // --diff: not one byte of the tree changes.
 func TestReadOnlyWithoutFix(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds gracelint")
-	}
-	bin := filepath.Join(t.TempDir(), "gracelint")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/gracelint").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	bin := gracelintBinary(t)
 	dir := t.TempDir()
 	if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot(t), "fixtures"), dir).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
