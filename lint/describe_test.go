@@ -6,6 +6,31 @@ import (
 	"testing/fstest"
 )
 
+// described lints src, with files as the lint root when there are any,
+// and returns the rest of each line of its targets' descriptions that
+// starts with prefix.
+func described(t *testing.T, files fstest.MapFS, name string, src []byte, kind Kind, prefix string) ([]string, []Finding) {
+	t.Helper()
+	var got []string
+	l := &Linter{Options: DefaultOptions(), Explain: func(_ string, _ Kind, ts []*Target) {
+		for _, tg := range ts {
+			for _, line := range tg.Describe() {
+				if s, ok := strings.CutPrefix(strings.TrimSpace(line), prefix); ok {
+					got = append(got, s)
+				}
+			}
+		}
+	}}
+	if files != nil {
+		l.FS, l.Locate, l.Display = files, func(n string) string { return n }, func(p string) string { return p }
+	}
+	findings, errs := l.Run(name, src, kind)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	return got, findings
+}
+
 // TestTimeline: the stop timeline follows the signal as the measured
 // table has it (docs/pid1.md): an init forwards it, a shell that does not
 // exec ignores it as PID 1 and dies of it under an init, taking the
@@ -30,19 +55,7 @@ func TestTimeline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		src := []byte("services:\n  w:\n    image: ruby:3.3-slim\n    command: " + tt.command + "\n")
-		var got []string
-		l := &Linter{Options: DefaultOptions(), Explain: func(_ string, _ Kind, ts []*Target) {
-			for _, tg := range ts {
-				for _, line := range tg.Describe() {
-					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "timeline: "); ok {
-						got = append(got, s)
-					}
-				}
-			}
-		}}
-		if _, errs := l.Run("compose.yaml", src, Compose); len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
+		got, _ := described(t, nil, "compose.yaml", src, Compose, "timeline: ")
 		if len(got) != 1 || got[0] != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.command, got, tt.want)
 		}
@@ -57,20 +70,7 @@ func TestTimelineManager(t *testing.T) {
 		"Procfile":   {Data: []byte("web: bundle exec puma\nworker: bundle exec sidekiq -t 20\n")},
 	}
 	src := []byte("services:\n  app:\n    build: .\n    command: [\"foreman\", \"start\"]\n")
-	var got []string
-	l := &Linter{Options: DefaultOptions(), FS: files, Locate: func(n string) string { return n }, Display: func(p string) string { return p },
-		Explain: func(_ string, _ Kind, ts []*Target) {
-			for _, tg := range ts {
-				for _, line := range tg.Describe() {
-					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "timeline: "); ok {
-						got = append(got, s)
-					}
-				}
-			}
-		}}
-	if _, errs := l.Run("compose.yaml", src, Compose); len(errs) > 0 {
-		t.Fatal(errs[0])
-	}
+	got, _ := described(t, files, "compose.yaml", src, Compose, "timeline: ")
 	want := "t=0 s SIGTERM (the image's STOPSIGNAL) to PID 1 (foreman); foreman gets it and stops its processes (web, worker), each with its own signal; t=5 s foreman SIGKILLs web, worker, if still running; t=10 s SIGKILL to every process left"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("got %q\nwant %q", got, want)
@@ -84,20 +84,9 @@ func TestScriptNotRead(t *testing.T) {
 		"Dockerfile": {Data: []byte("FROM ruby:3.3-slim\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n")},
 		"start.sh":   {Data: []byte("#!/bin/sh\n" + strings.Repeat("{ ", 2000) + "bundle exec sidekiq" + strings.Repeat(" ; }", 2000) + "\n")},
 	}
-	var got []string
-	l := &Linter{Options: DefaultOptions(), FS: files, Locate: func(n string) string { return n }, Display: func(p string) string { return p },
-		Explain: func(_ string, _ Kind, ts []*Target) {
-			for _, tg := range ts {
-				for _, line := range tg.Describe() {
-					if s, ok := strings.CutPrefix(strings.TrimSpace(line), "script: "); ok {
-						got = append(got, s)
-					}
-				}
-			}
-		}}
-	findings, errs := l.Run("Dockerfile", files["Dockerfile"].Data, Dockerfile)
-	if len(errs) > 0 || len(findings) > 0 {
-		t.Fatalf("findings %v, errors %v", findings, errs)
+	got, findings := described(t, files, "Dockerfile", files["Dockerfile"].Data, Dockerfile, "script: ")
+	if len(findings) > 0 {
+		t.Fatalf("findings %v", findings)
 	}
 	want := "start.sh, not read: shell constructs nested more than 1000 deep; what it starts is not judged"
 	if len(got) != 1 || got[0] != want {

@@ -81,21 +81,28 @@ func TestScalarEnd(t *testing.T) {
 		{"one line", "a:\n  b: one # note\n  c: 1\n", "one"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			docs, err := Parse([]byte(tt.src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := docs[0].Get("a")
-			if a.Kind == jsonpos.Array {
-				a = a.Elems[0]
-			}
-			b := a.Get("b")
-			if got := tt.src[b.Start:b.End]; got != tt.want {
-				t.Errorf("b = %q, want %q", got, tt.want)
-			}
-		})
+		if got := nodeText(t, tt.src, "a", "b"); got != tt.want {
+			t.Errorf("%s: b = %q, want %q", tt.name, got, tt.want)
+		}
 	}
+}
+
+// nodeText parses src and returns the text of the node at keys, taking
+// the first element of a sequence on the way.
+func nodeText(t *testing.T, src string, keys ...string) string {
+	t.Helper()
+	docs, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := docs[0]
+	for _, k := range keys {
+		if n.Kind == jsonpos.Array {
+			n = n.Elems[0]
+		}
+		n = n.Get(k)
+	}
+	return src[n.Start:n.End]
 }
 
 // TestContainerEnd checks where mappings and sequences end: a fix inserts
@@ -116,16 +123,9 @@ func TestContainerEnd(t *testing.T) {
 		{"a merge key last", "b: &b {x: 1}\na: {c: 1, <<: *b}\n", "{c: 1, <<: *b}"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			docs, err := Parse([]byte(tt.src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := docs[0].Get("a")
-			if got := tt.src[a.Start:a.End]; got != tt.want {
-				t.Errorf("a = %q, want %q", got, tt.want)
-			}
-		})
+		if got := nodeText(t, tt.src, "a"); got != tt.want {
+			t.Errorf("%s: a = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
 
