@@ -162,6 +162,7 @@ type hostileCase struct {
 	setup func(t *testing.T, root, outside string)
 	args  []string
 	env   []string
+	cwd   string // where gracelint runs, under the root; the root itself when ""
 	code  int
 	// rest adds the seed task definition to the tree and checks that its
 	// finding is reported: one hostile file does not end the run.
@@ -183,7 +184,7 @@ func (c hostileCase) run(t *testing.T) {
 	if c.setup != nil {
 		c.setup(t, root, outside)
 	}
-	o := runBounded(t, root, c.env, c.args...)
+	o := runBounded(t, filepath.Join(root, c.cwd), c.env, c.args...)
 	if o.code != c.code {
 		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", o.code, c.code, o.stdout, o.stderr)
 	}
@@ -547,6 +548,22 @@ func resultCases() []hostileCase {
 		code:  1,
 		rest:  true,
 		never: []string{"_helpers.tpl"},
+	}, {
+		// Run from a directory above the repository of the file named,
+		// whose other project builds an image of the same name: the lint
+		// root is the file's repository, so that build is not linked.
+		name: "the lint root is the repository of the path named",
+		files: map[string]string{
+			"home/src/app/worker.json": `{"containerDefinitions":[{"name":"w","image":"app"}]}`,
+			"home/src/app/.git/HEAD":   "ref: refs/heads/main\n",
+			"home/other/compose.yaml":  "services:\n  w:\n    build: .\n    image: app\n",
+			"home/other/Dockerfile":    "FROM ruby:3.3-slim\nCMD [\"sh\", \"-c\", \"bundle exec sidekiq\"]\n",
+		},
+		cwd:    "home",
+		args:   []string{"-v", "src/app/worker.json"},
+		code:   0,
+		stderr: []string{"image: no file of the run builds its image"},
+		never:  []string{"other/Dockerfile"},
 	}, {
 		name:   "--root that does not exist",
 		files:  map[string]string{"task.json": task},
