@@ -586,6 +586,26 @@ type Linter struct {
 	// Explain, when set, is told each input's kind and containers once
 	// their chains are built (gracelint -v).
 	Explain func(name string, kind Kind, targets []*Target)
+
+	unread []*InputError // see Unread
+}
+
+// Unread returns an input error for each file of FS that linting followed
+// (a script, a configuration, an .env) and found there but could not read
+// safely: outside the lint root, not a regular file, unreadable or too
+// large. What that file would have shown was not checked. The errors are
+// the Linter's own, apart from Run's: they are about other files, and do
+// not stop a fix of the input.
+func (l *Linter) Unread() []*InputError { return l.unread }
+
+func (l *Linter) unreadable(name, why string) {
+	file := l.display(name)
+	for _, e := range l.unread {
+		if e.File == file {
+			return
+		}
+	}
+	l.unread = append(l.unread, &InputError{File: file, Msg: why + "; not read"})
 }
 
 // Run lints one input with the default options. Findings come sorted by

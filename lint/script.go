@@ -2,12 +2,14 @@ package lint
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/gracelint/gracelint/internal/chain"
@@ -24,12 +26,59 @@ func (l *Linter) readRoot(name string) ([]byte, bool) {
 	if l.FS == nil || !fs.ValidPath(name) {
 		return nil, false
 	}
+	// Rules probe paths that may not be there; one that is there and
+	// cannot be read safely is said (Unread), not passed over.
 	info, err := fs.Stat(l.FS, name)
-	if err != nil || !info.Mode().IsRegular() || info.Size() > maxScriptSize {
+	switch {
+	case err != nil:
+		l.readError(name, err)
+		return nil, false
+	case info.IsDir():
+		return nil, false
+	case !info.Mode().IsRegular():
+		l.unreadable(name, irregular(info.Mode()))
+		return nil, false
+	case info.Size() > maxScriptSize:
+		l.unreadable(name, fmt.Sprintf("larger than %d MiB", maxScriptSize>>20))
 		return nil, false
 	}
 	src, err := fs.ReadFile(l.FS, name)
-	return src, err == nil
+	if err != nil {
+		l.readError(name, err)
+		return nil, false
+	}
+	return src, true
+}
+
+// irregular says what a file of mode m that is neither a regular file nor
+// a directory is: reading a pipe or a device could block or never end.
+func irregular(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe, not a regular file"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device, not a regular file"
+	case m&fs.ModeDevice != 0:
+		return "a device, not a regular file"
+	case m&fs.ModeSocket != 0:
+		return "a socket, not a regular file"
+	}
+	return "not a regular file"
+}
+
+// readError records why name could not be read, unless it is not there
+// (a path under a file is not there either).
+func (l *Linter) readError(name string, err error) {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+	case strings.Contains(err.Error(), "path escapes from parent"): // os.Root's word for it
+		l.unreadable(name, "a symlink that leads outside the lint root")
+	case errors.As(err, &pe):
+		l.unreadable(name, pe.Err.Error())
+	default:
+		l.unreadable(name, err.Error())
+	}
 }
 
 func (l *Linter) display(name string) string {

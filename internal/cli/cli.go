@@ -272,6 +272,14 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 			len(nd), plural(len(nd), "file", "files"), output.Clean(nd[0]))
 	}
 	rep := &output.Report{Version: Version, Rules: rules.All(), Errors: errs, Sources: map[string]*source.Lines{}, BaseDir: wd, Root: root}
+	type errorPlace struct {
+		file      string
+		line, col int
+	}
+	reported := map[errorPlace]bool{}
+	for _, e := range errs {
+		reported[errorPlace{e.File, e.Line, e.Col}] = true
+	}
 	// One slice of the findings' size: appending grows it up to twice that,
 	// and 100,000 findings of 200 bytes each stay live until written.
 	total := 0
@@ -333,9 +341,13 @@ func run(opt options, paths []string, stdin io.Reader, stdout, stderr io.Writer)
 		rep.Findings = append(rep.Findings, r.findings...)
 		results[i].findings, results[i].before = nil, nil // copied: let them go
 		for _, e := range r.errs {
-			if e.Skipped {
+			switch {
+			case e.Skipped:
 				notes.add(e)
-			} else {
+			case !reported[errorPlace{e.File, e.Line, e.Col}]:
+				// Once per place: two Dockerfiles may follow one script
+				// that cannot be read, which a walk may have met too.
+				reported[errorPlace{e.File, e.Line, e.Col}] = true
 				rep.Errors = append(rep.Errors, e)
 			}
 		}
@@ -527,6 +539,9 @@ func lintOne(in input, cfg *config.Config, root lintRoot, dockerfiles func() []s
 			}
 		}
 	}
+	// Files linting followed but could not read are said whatever the
+	// outcome, after the decision to fix, which they do not stop.
+	defer func() { r.errs = append(r.errs, l.Unread()...) }()
 	if in.readers != nil {
 		// Uncached: a file another input read first must be read again to
 		// be seen.
